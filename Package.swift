@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies, and why each one is here:
+// - swift-argument-parser: the command tree, `--help`, argument validation.
+// - ZIPFoundation: reading and writing solution.zip (uses the system zlib).
+// libyaml comes from the system (Debian `libyaml-dev`) through the CLibYAML target.
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kubeprint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kubeprint", targets: ["kubeprint"]),
+        .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "Blueprint", targets: ["Blueprint"]),
+        .library(name: "Manifests", targets: ["Manifests"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML", path: "Sources/CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "Blueprint", swiftSettings: strict),
+        .target(
+            name: "Manifests",
+            dependencies: ["Blueprint", "YAML", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict),
+        .target(
+            name: "KubeprintCommands",
+            dependencies: [
+                "Blueprint", "YAML", "Manifests",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "kubeprint", dependencies: ["KubeprintCommands"], swiftSettings: strict),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "Blueprint", "YAML", "TestSupport",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KubeprintCommandsTests",
+            dependencies: ["KubeprintCommands", "Manifests", "YAML", "TestSupport"],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Locations inside the package, found from this file's path so tests run from any directory.
+public enum Fixtures {
+    /// The package root (the folder holding Package.swift).
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    /// Real AI4EU / Graphene / Acumos blueprints (their sources are listed in SOURCES.md there).
+    public static let realBlueprints: URL = packageRoot.appendingPathComponent("Tests/Fixtures/blueprints")
+
+    public static func blueprint(_ name: String) -> URL {
+        realBlueprints.appendingPathComponent(name)
+    }
+
+    /// Reads a fixture as text.
+    public static func text(_ url: URL) throws -> String {
+        try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// A fresh empty directory under the system temporary folder.
+    public static func temporaryDirectory(_ label: String = "kubeprint-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Golden-file comparison: `RECORD_GOLDEN=1` rewrites the expected files (and fails, so a
+/// recording run is never mistaken for a passing one).
+public enum Golden {
+    public static var isRecording: Bool {
+        ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
+    }
+
+    /// Compares `actual` with `Tests/Golden/<name>`; prints a line diff on mismatch.
+    public static func assertMatches(
+        _ actual: String, golden name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let url = Fixtures.packageRoot.appendingPathComponent("Tests/Golden").appendingPathComponent(name)
+        if isRecording {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("recorded golden file \(name); run again without RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("missing golden file Tests/Golden/\(name); run with RECORD_GOLDEN=1 to create it", sourceLocation: sourceLocation)
+            return
+        }
+        if expected != actual {
+            Issue.record("golden mismatch for \(name):\n\(lineDiff(expected: expected, actual: actual))", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A compact diff: the first differing lines with their numbers.
+    public static func lineDiff(expected: String, actual: String, limit: Int = 20) -> String {
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        var out: [String] = []
+        for i in 0..<max(e.count, a.count) where out.count < limit {
+            let el = i < e.count ? String(e[i]) : "<end>"
+            let al = i < a.count ? String(a[i]) : "<end>"
+            if el != al { out.append("line \(i + 1):\n  - \(el)\n  + \(al)") }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// A small deterministic generator for property-style tests (SplitMix64).
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
