@@ -367,8 +367,14 @@ public struct JSONParser {
 /// non-ASCII kept as UTF-8, `/` not escaped.
 public struct JSONWriter: Sendable {
     public var pretty: Bool
+    /// With `pretty`, values nested this deep or deeper are written on one line
+    /// (`{"a": 1, "b": 2}`); `nil` breaks every level.
+    public var inlineDepth: Int?
 
-    public init(pretty: Bool = true) { self.pretty = pretty }
+    public init(pretty: Bool = true, inlineDepth: Int? = nil) {
+        self.pretty = pretty
+        self.inlineDepth = inlineDepth
+    }
 
     public func write(_ value: JSONValue) -> String {
         var out = ""
@@ -378,6 +384,12 @@ public struct JSONWriter: Sendable {
     }
 
     private func write(_ value: JSONValue, indent: Int, into out: inout String) {
+        if pretty, let inlineDepth, indent >= inlineDepth {
+            var inline = JSONWriter(pretty: false)
+            inline.inlineSpacing = true
+            inline.write(value, indent: 0, into: &out)
+            return
+        }
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -387,7 +399,7 @@ public struct JSONWriter: Sendable {
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out += inlineSpacing ? ", " : "," }
                 newline(indent + 1, &out)
                 write(item, indent: indent + 1, into: &out)
             }
@@ -397,16 +409,19 @@ public struct JSONWriter: Sendable {
             if object.members.isEmpty { out += "{}"; return }
             out += "{"
             for (n, member) in object.members.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out += inlineSpacing ? ", " : "," }
                 newline(indent + 1, &out)
                 Self.quote(member.key, into: &out)
-                out += pretty ? ": " : ":"
+                out += pretty || inlineSpacing ? ": " : ":"
                 write(member.value, indent: indent + 1, into: &out)
             }
             newline(indent, &out)
             out += "}"
         }
     }
+
+    /// One-line output with a space after ',' and ':' (used for inlined values).
+    private var inlineSpacing = false
 
     private func newline(_ indent: Int, _ out: inout String) {
         guard pretty else { return }
@@ -434,4 +449,10 @@ public struct JSONWriter: Sendable {
         }
         out += "\""
     }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(String(value)) }
 }

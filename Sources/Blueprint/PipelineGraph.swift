@@ -14,6 +14,14 @@ public struct PipelineGraph: Sendable, Hashable {
     /// incoming link, else (a fully cyclic graph) nodes with an operation taking `Empty`.
     public var entryNodes: [String]
 
+    public init(name: String, nodes: [PipelineNode], edges: [PipelineEdge], sharedFolders: [SharedFolder], entryNodes: [String]) {
+        self.name = name
+        self.nodes = nodes
+        self.edges = edges
+        self.sharedFolders = sharedFolders
+        self.entryNodes = entryNodes
+    }
+
     /// Nodes that become a Deployment and a Service, orchestrator included.
     public var deployableNodes: [PipelineNode] { nodes.filter { $0.role != .legacy } }
 
@@ -69,6 +77,19 @@ public struct PipelineNode: Sendable, Hashable {
     public var sharedFolders: [String]
 
     public static let orchestratorName = "orchestrator"
+
+    public init(containerName: String, kubernetesName: String, role: Role, nodeType: NodeType?, image: String?,
+                protoURI: String?, operations: [Operation], sharedFolders: [String])
+    {
+        self.containerName = containerName
+        self.kubernetesName = kubernetesName
+        self.role = role
+        self.nodeType = nodeType
+        self.image = image
+        self.protoURI = protoURI
+        self.operations = operations
+        self.sharedFolders = sharedFolders
+    }
 }
 
 /// A link from one node's operation output to another node's operation.
@@ -77,6 +98,13 @@ public struct PipelineEdge: Sendable, Hashable, Codable {
     public var fromOperation: String
     public var to: String
     public var toOperation: String
+
+    public init(from: String, fromOperation: String, to: String, toOperation: String) {
+        self.from = from
+        self.fromOperation = fromOperation
+        self.to = to
+        self.toOperation = toOperation
+    }
 }
 
 /// A shared-folder node: a PersistentVolumeClaim mounted into its consumers.
@@ -87,4 +115,10 @@ public struct SharedFolder: Sendable, Hashable {
     public var kubernetesName: String
     /// Container names of the nodes whose `mountVolume` operation it connects to.
     public var consumers: [String]
+
+    public init(path: String, kubernetesName: String, consumers: [String]) {
+        self.path = path
+        self.kubernetesName = kubernetesName
+        self.consumers = consumers
+    }
 }

@@ -1,0 +1,8 @@
+import KubeprintCommands
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await Kubeprint.main(nil)
+    }
+}
