@@ -84,3 +84,64 @@ public struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Runs the built `kubeprint` binary, for end-to-end tests.
+public enum Binary {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The `kubeprint` executable next to the test bundle (SwiftPM builds it with the tests).
+    public static var kubeprint: URL? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kubeprint"),
+            Fixtures.packageRoot.appendingPathComponent(".build/debug/kubeprint"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Runs `executable` with `arguments`, returning its exit status and output.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                           currentDirectory: URL? = nil) throws -> Result
+    {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the built `kubeprint`; records a test failure when it has not been built.
+    public static func kubeprint(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        guard let binary = kubeprint else {
+            throw BinaryMissing()
+        }
+        return try run(binary, arguments, environment: environment)
+    }
+
+    public struct BinaryMissing: Error, CustomStringConvertible {
+        public var description: String { "the kubeprint binary is not built; run swift build first" }
+    }
+}
