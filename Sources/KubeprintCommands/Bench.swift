@@ -26,6 +26,9 @@ struct BenchConvert: AsyncParsableCommand {
     @Option(help: "Timed repetitions (after one warm-up run).")
     var iterations: Int = 20
 
+    @Option(help: ArgumentHelp("Folder to write outputs under (default: the system temporary folder). Use a tmpfs such as /dev/shm to measure kubeprint rather than the disk.", valueName: "dir"))
+    var workDirectory: String?
+
     init() {}
 
     func validate() throws {
@@ -34,34 +37,58 @@ struct BenchConvert: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("kubeprint-bench-\(UUID().uuidString)")
+        let base = workDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let work = base.appendingPathComponent("kubeprint-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let blueprintPath = work.appendingPathComponent("blueprint.json").path
         try JSONWriter().write(Self.syntheticBlueprint(nodes: nodes)).write(toFile: blueprintPath, atomically: true, encoding: .utf8)
 
-        var samples: [Double] = []
+        // Outputs are removed only after all runs: deleting and re-creating hundreds of files
+        // between runs measures the file system's inode reuse, not kubeprint.
+        var total: [Double] = [], load: [Double] = [], generate: [Double] = [], bundle: [Double] = [], write: [Double] = []
         var fileCount = 0
         var zipBytes = 0
         for i in 0...iterations {
             let out = work.appendingPathComponent("out-\(i)").path
-            let start = ContinuousClock.now
+            let clock = ContinuousClock()
+            let t0 = clock.now
             let loaded = try BlueprintLoader.load(contentsOf: blueprintPath)
+            let t1 = clock.now
             let generator = ManifestGenerator(options: ManifestOptions())
             let manifests = generator.generate(loaded.graph)
-            let bundle = try SolutionBundle.pipeline(loaded, manifests: manifests, options: generator.options, protos: ProtoCollection())
-            try bundle.write(to: out, overwrite: false)
-            let elapsed = ContinuousClock.now - start
-            if i > 0 { samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
-            fileCount = bundle.files.count
-            zipBytes = (try? FileManager.default.attributesOfItem(atPath: out + "/solution.zip")[.size] as? Int) ?? 0
-            try? FileManager.default.removeItem(atPath: out)
+            let t2 = clock.now
+            let solution = try SolutionBundle.pipeline(loaded, manifests: manifests, options: generator.options, protos: ProtoCollection())
+            let zip = try solution.zipData()
+            let t3 = clock.now
+            try solution.write(to: out, overwrite: false, zip: zip)
+            let t4 = clock.now
+            if i > 0 {  // the first run warms up
+                total.append(Self.ms(t4 - t0))
+                load.append(Self.ms(t1 - t0))
+                generate.append(Self.ms(t2 - t1))
+                bundle.append(Self.ms(t3 - t2))
+                write.append(Self.ms(t4 - t3))
+            }
+            fileCount = solution.files.count
+            zipBytes = zip.count
         }
-        samples.sort()
-        let median = samples.count % 2 == 1 ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
         let console = Console()
-        console.out("bench convert: \(nodes) model nodes → \(fileCount) files + solution.zip (\(zipBytes) bytes)")
-        console.out(String(format: "  median %.1f ms   min %.1f ms   max %.1f ms   (%d runs)", median, samples.first ?? 0, samples.last ?? 0, samples.count))
+        console.out("bench convert: \(nodes) model nodes → \(fileCount) files + solution.zip (\(zipBytes) bytes), \(iterations) runs, under \(base.path)")
+        console.out(String(format: "  total              median %7.1f ms   min %7.1f ms   max %7.1f ms", Self.median(total), total.min() ?? 0, total.max() ?? 0))
+        for (label, values) in [("read + validate", load), ("generate", generate), ("bundle + zip", bundle), ("write folder + zip", write)] {
+            console.out("  " + label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "median %7.1f ms", Self.median(values)))
+        }
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// A chain of `nodes` models; every tenth mounts one shared folder.

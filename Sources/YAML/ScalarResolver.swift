@@ -26,8 +26,10 @@ public enum ScalarResolver {
 
     /// Whether `text` written plain could be read back as anything but this string.
     public static func needsQuotes(_ text: String) -> Bool {
-        if reservedLowercased.contains(text.lowercased()) { return true }
-        guard let first = text.utf8.first else { return true }
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return true }
+        // Every reserved word is at most five bytes long.
+        if utf8.count <= 5 && reservedLowercased.contains(text.lowercased()) { return true }
         // Anything that starts like a number, a sexagesimal or a timestamp is quoted.
         var bytes = Substring(text).utf8[...]
         if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
@@ -35,7 +37,11 @@ public enum ScalarResolver {
             let startsNumeric = isDigit(c) || (c == UInt8(ascii: ".") && bytes.dropFirst().first.map(isDigit) == true)
             if startsNumeric && bytes.allSatisfy(isNumberish) { return true }
         }
-        if looksLikeDate(text) { return true }
+        if isDigit(first) && looksLikeDate(text) { return true }
+        // Only text starting with a digit, sign or dot can still resolve to a number.
+        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
+            return false
+        }
         return resolvePlain(text) != .string(text)
     }
 
