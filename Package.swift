@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "Blueprint", targets: ["Blueprint"]),
         .library(name: "Manifests", targets: ["Manifests"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
+        .library(name: "Playground", targets: ["Playground"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,10 +36,13 @@ let package = Package(
             name: "Manifests",
             dependencies: ["Blueprint", "YAML", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict),
+        .target(name: "Simulation", swiftSettings: strict),
+        .target(name: "Cluster", dependencies: ["Simulation"], swiftSettings: strict),
+        .target(name: "Playground", dependencies: ["Cluster", "Simulation", "YAML", "Blueprint", "Manifests"], swiftSettings: strict),
         .target(
             name: "KubeprintCommands",
             dependencies: [
-                "Blueprint", "YAML", "Manifests",
+                "Blueprint", "YAML", "Manifests", "Simulation", "Cluster", "Playground",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -50,6 +56,9 @@ let package = Package(
             dependencies: ["Manifests", "Blueprint", "YAML", "TestSupport",
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Simulation"], swiftSettings: strict),
+        .testTarget(name: "PlaygroundTests", dependencies: ["Playground", "Cluster", "Simulation", "YAML", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeprintCommandsTests",
             dependencies: ["KubeprintCommands", "Manifests", "YAML", "TestSupport"],

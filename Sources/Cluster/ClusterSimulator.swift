@@ -1,0 +1,812 @@
+import Simulation
+
+/// A simulated Kubernetes cluster: a scheduler, a kubelet per node, image pulls over a
+/// max-min fair network with LRU image caches, and the pod lifecycle, in virtual time.
+///
+/// ```swift
+/// var sim = try ClusterSimulator(scenario: scenario)
+/// sim.onEvent = { print($0) }
+/// sim.run(until: .seconds(600))
+/// print(sim.summary())
+/// ```
+public struct ClusterSimulator {
+    enum Event {
+        case podArrives(Int)
+        case scheduleCycle
+        case retry(pod: Int, generation: Int)
+        case requestSent(node: Int, layer: Int, source: Int, generation: Int)
+        case networkTick(version: Int)
+        case layerExtracted(node: Int, layer: Int, generation: Int)
+        case containerStarted(pod: Int, generation: Int)
+        case setupDone(pod: Int, generation: Int)
+        case deletePod(String)
+        case terminated(pod: Int, generation: Int)
+        case nodeFails(Int)
+        case nodeRecovers(Int)
+        case nodeJoins(Int)
+    }
+
+    struct PodState {
+        var spec: PodSpec
+        var image: Int
+        var owner: Int
+        var phase: PodPhase = .pending
+        var node: Int = -1
+        var generation = 0
+        var attempts = 0
+        var created: SimTime
+        var scheduled: SimTime?
+        var pullStarted: SimTime?
+        var imageReady: SimTime?
+        var started: SimTime?
+        var ready: SimTime?
+        var pendingLayers = 0
+        var usedCache = true
+        var lastFailure: String?
+    }
+
+    struct NodeState {
+        var spec: NodeSpec
+        var labels: [String: String]
+        var isUp: Bool
+        var hasJoined: Bool
+        var generation = 0
+        var allocated = Resources()
+        var podCount = 0
+        /// Layers on disk: layer → last use (a sequence number).
+        var cached: [Int: UInt64] = [:]
+        var cachedBytes: Int64 = 0
+        /// Layers being fetched: layer → pods waiting for it.
+        var inFlight: [Int: [Int]] = [:]
+        var inFlightBytes: Int64 = 0
+        /// Extracted and usable.
+        var ready: Set<Int> = []
+        /// Pods on the node using each layer (pinned layers are never evicted).
+        var pins: [Int: Int] = [:]
+        var pinnedBytes: Int64 = 0
+        var data: Set<String> = []
+    }
+
+    struct Pull {
+        var node: Int
+        var layer: Int
+        var source: Int
+        var requested: SimTime
+    }
+
+    // Configuration
+    public let scenario: ClusterScenario
+    let profile: SchedulerProfile
+    var layerSizes: [Int64] = []
+    var layerDigests: [String] = []
+    var imageNames: [String] = []
+    var imageLayers: [[Architecture: [Int]]] = []
+    var imageBytes: [[Architecture: Int64]] = []
+    var imageRegistry: [Int] = []
+    var sourceNames: [String] = []
+    var sourceRoundTrip: [Double] = []
+    var storageSource: Int?
+    var ownerNames: [String] = []
+
+    // State
+    var nodes: [NodeState] = []
+    var pods: [PodState] = []
+    var podByName: [String: Int] = [:]
+    var activeQueue: [Int] = []
+    var activeHead = 0
+    var unschedulable: Set<Int> = []
+    var schedulerBusy = false
+    var nextStartNode = 0
+    var network: FlowNetwork
+    var networkVersion = 0
+    var flowPulls: [Int: Pull] = [:]
+    var storageCache: [Int: UInt64] = [:]
+    var storageBytes: Int64 = 0
+    var useCounter: UInt64 = 0
+    var imagePresent: [[Bool]] = []
+    var imageNodeCount: [Int] = []
+    var ownerCounts: [[Int32]] = []
+    var schedulerRandom: RandomSource
+    var lifecycleRandom: RandomSource
+    var queue = EventQueue<Event>()
+    public private(set) var now: SimTime = .zero
+    public private(set) var eventsProcessed: UInt64 = 0
+    var stats = Statistics()
+
+    /// Receives every event as it happens (for streaming logs); `nil` to keep none.
+    public var onEvent: ((ClusterEventRecord) -> Void)?
+
+    public init(scenario: ClusterScenario) throws {
+        self.scenario = scenario
+        profile = scenario.scheduler
+        var seedSource = RandomSource(seed: scenario.seed)
+        schedulerRandom = seedSource.fork()
+        lifecycleRandom = seedSource.fork()
+
+        for r in scenario.registries {
+            sourceNames.append(r.name)
+            sourceRoundTrip.append(r.roundTrip)
+        }
+        if let storage = scenario.storage {
+            storageSource = sourceNames.count
+            sourceNames.append("storage")
+            sourceRoundTrip.append(storage.roundTrip)
+        }
+        var layerIndex: [String: Int] = [:]
+        var imageIndex: [String: Int] = [:]
+        for image in scenario.images {
+            guard imageIndex[image.name] == nil else { throw ClusterError("image '\(image.name)' is declared twice") }
+            imageIndex[image.name] = imageNames.count
+            imageNames.append(image.name)
+            var perArch: [Architecture: [Int]] = [:]
+            var bytes: [Architecture: Int64] = [:]
+            for (arch, layers) in image.variants {
+                var indices: [Int] = []
+                for layer in layers {
+                    if let i = layerIndex[layer.digest] {
+                        indices.append(i)
+                        continue
+                    }
+                    layerIndex[layer.digest] = layerSizes.count
+                    indices.append(layerSizes.count)
+                    layerSizes.append(layer.sizeBytes)
+                    layerDigests.append(layer.digest)
+                }
+                perArch[arch] = indices
+                bytes[arch] = layers.reduce(0) { $0 + $1.sizeBytes }
+            }
+            imageLayers.append(perArch)
+            imageBytes.append(bytes)
+            let registryName = image.registries.first ?? scenario.registries.first?.name ?? ""
+            guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
+                throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'",
+                                   hint: "declare it under registries, or leave the image's registry out to use the first one")
+            }
+            imageRegistry.append(r)
+        }
+
+        let allNodes = scenario.nodes + scenario.nodeAdditions.map(\.node)
+        var seenNodes: Set<String> = []
+        for spec in allNodes {
+            guard seenNodes.insert(spec.name).inserted else { throw ClusterError("node '\(spec.name)' is declared twice") }
+        }
+        var sourceBandwidth = scenario.registries.map(\.bandwidth)
+        if let storage = scenario.storage { sourceBandwidth.append(storage.bandwidth) }
+        network = FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth)
+        for (i, spec) in allNodes.enumerated() {
+            let joined = i < scenario.nodes.count
+            var state = NodeState(spec: spec, labels: spec.effectiveLabels, isUp: joined, hasJoined: joined)
+            for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { state.data.insert(item) }
+            nodes.append(state)
+        }
+        imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
+        imageNodeCount = Array(repeating: 0, count: imageNames.count)
+
+        var ownerIndex: [String: Int] = [:]
+        pods.reserveCapacity(scenario.pods.count)
+        for arrival in scenario.pods {
+            guard podByName[arrival.pod.name] == nil else { throw ClusterError("pod '\(arrival.pod.name)' is declared twice") }
+            guard let image = imageIndex[arrival.pod.image] else {
+                throw ClusterError("pod '\(arrival.pod.name)' uses unknown image '\(arrival.pod.image)'",
+                                   hint: "declare the image under images")
+            }
+            var owner = -1
+            if let name = arrival.pod.owner {
+                if let o = ownerIndex[name] {
+                    owner = o
+                } else {
+                    owner = ownerNames.count
+                    ownerIndex[name] = owner
+                    ownerNames.append(name)
+                }
+            }
+            podByName[arrival.pod.name] = pods.count
+            pods.append(PodState(spec: arrival.pod, image: image, owner: owner, created: arrival.at))
+            queue.schedule(.podArrives(pods.count - 1), at: arrival.at)
+        }
+        ownerCounts = Array(repeating: Array(repeating: 0, count: nodes.count), count: ownerNames.count)
+        for deletion in scenario.deletions {
+            guard podByName[deletion.pod] != nil else { throw ClusterError("deletion names unknown pod '\(deletion.pod)'") }
+            queue.schedule(.deletePod(deletion.pod), at: deletion.at)
+        }
+        let nodeIndex = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.spec.name, $0) })
+        for failure in scenario.failures {
+            guard let n = nodeIndex[failure.node] else { throw ClusterError("failure names unknown node '\(failure.node)'") }
+            queue.schedule(.nodeFails(n), at: failure.at)
+            if let back = failure.recoversAt { queue.schedule(.nodeRecovers(n), at: back) }
+        }
+        for (offset, addition) in scenario.nodeAdditions.enumerated() {
+            queue.schedule(.nodeJoins(scenario.nodes.count + offset), at: addition.at)
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs until no event is left or the next one is after `limit`.
+    /// - Returns: whether events remain (the run stopped at the limit).
+    @discardableResult
+    public mutating func run(until limit: SimTime = .infinity) -> Bool {
+        while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
+            now = time
+            eventsProcessed &+= 1
+            handle(event)
+        }
+        if limit != .infinity, now < limit { now = limit }
+        return !queue.isEmpty
+    }
+
+    /// Processes events up to `limit`, calling `progress` with the simulated time now and
+    /// then (for progress bars); stops early when `progress` returns false.
+    @discardableResult
+    public mutating func run(until limit: SimTime = .infinity, every interval: Int = 100_000, progress: (SimTime) -> Bool) -> Bool {
+        var count = 0
+        while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
+            now = time
+            eventsProcessed &+= 1
+            handle(event)
+            count += 1
+            if count % interval == 0 && !progress(now) { return true }
+        }
+        if limit != .infinity, now < limit { now = limit }
+        return !queue.isEmpty
+    }
+
+    mutating func handle(_ event: Event) {
+        switch event {
+        case .podArrives(let p):
+            emit(.podCreated, pod: p)
+            enqueue(p)
+        case .scheduleCycle:
+            scheduleCycle()
+        case .retry(let p, let generation):
+            guard pods[p].generation == generation, pods[p].phase == .pending else { return }
+            enqueue(p)
+        case .requestSent(let n, let layer, let source, let generation):
+            guard nodes[n].generation == generation, nodes[n].isUp else { return }
+            startTransfer(node: n, layer: layer, source: source)
+        case .networkTick(let version):
+            guard version == networkVersion else { return }
+            finishTransfers()
+        case .layerExtracted(let n, let layer, let generation):
+            guard nodes[n].generation == generation else { return }
+            layerReady(node: n, layer: layer)
+        case .containerStarted(let p, let generation):
+            guard pods[p].generation == generation, pods[p].phase == .starting else { return }
+            pods[p].phase = .settingUp
+            emit(.containerStarted, pod: p, duration: (now - (pods[p].imageReady ?? now)).seconds)
+            let setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom)
+            queue.schedule(.setupDone(pod: p, generation: generation), at: now + .seconds(setup))
+        case .setupDone(let p, let generation):
+            guard pods[p].generation == generation, pods[p].phase == .settingUp else { return }
+            pods[p].phase = .ready
+            pods[p].ready = now
+            stats.podReady(pods[p], at: now)
+            emit(.podReady, pod: p, duration: (now - pods[p].created).seconds)
+        case .deletePod(let name):
+            guard let p = podByName[name] else { return }
+            deletePod(p)
+        case .terminated(let p, let generation):
+            guard pods[p].generation == generation, pods[p].phase == .terminating else { return }
+            releasePod(p)
+            pods[p].phase = .removed
+            emit(.podRemoved, pod: p)
+            capacityFreed()
+        case .nodeFails(let n):
+            failNode(n)
+        case .nodeRecovers(let n):
+            guard nodes[n].hasJoined, !nodes[n].isUp else { return }
+            nodes[n].isUp = true
+            nodes[n].generation += 1
+            emit(.nodeRecovered, node: n)
+            capacityFreed()
+        case .nodeJoins(let n):
+            nodes[n].hasJoined = true
+            nodes[n].isUp = true
+            emit(.nodeAdded, node: n)
+            capacityFreed()
+        }
+    }
+
+    // MARK: Scheduling
+
+    mutating func enqueue(_ p: Int) {
+        activeQueue.append(p)
+        if !schedulerBusy {
+            schedulerBusy = true
+            queue.schedule(.scheduleCycle, at: now)
+        }
+    }
+
+    mutating func scheduleCycle() {
+        let latency = profile.schedulingLatency
+        repeat {
+            guard activeHead < activeQueue.count else {
+                activeQueue.removeAll(keepingCapacity: true)
+                activeHead = 0
+                schedulerBusy = false
+                return
+            }
+            let p = activeQueue[activeHead]
+            activeHead += 1
+            if activeHead > 4096 && activeHead * 2 > activeQueue.count {
+                activeQueue.removeFirst(activeHead)
+                activeHead = 0
+            }
+            if pods[p].phase == .pending { attemptToSchedule(p) }
+        } while latency <= 0
+        queue.schedule(.scheduleCycle, at: now + .seconds(latency))
+    }
+
+    mutating func attemptToSchedule(_ p: Int) {
+        pods[p].attempts += 1
+        stats.schedulingAttempts += 1
+        let decision = selectNode(for: p)
+        guard let n = decision.node else {
+            stats.unschedulableAttempts += 1
+            let reason = decision.summary
+            pods[p].lastFailure = reason
+            unschedulable.insert(p)
+            emit(.podUnschedulable, pod: p, detail: reason)
+            return
+        }
+        bind(p, to: n, score: decision.score, feasible: decision.feasible)
+    }
+
+    struct Decision {
+        var node: Int?
+        var score: Double = 0
+        var feasible = 0
+        var rejections: [FilterPlugin: (count: Int, reason: String)] = [:]
+
+        var summary: String {
+            let total = rejections.values.reduce(0) { $0 + $1.count }
+            let parts = rejections.sorted { $0.value.count > $1.value.count || ($0.value.count == $1.value.count && $0.key.rawValue < $1.key.rawValue) }
+                .map { "\($0.value.count) \($0.value.reason)" }
+            return "0/\(total) nodes are available: " + parts.joined(separator: ", ")
+        }
+    }
+
+    /// Filter (round robin from where the last cycle stopped, until enough feasible nodes are
+    /// found), then score, as kube-scheduler does.
+    mutating func selectNode(for p: Int) -> Decision {
+        let count = nodes.count
+        guard count > 0 else { return Decision() }
+        let want = profile.feasibleNodesToFind(of: count)
+        var feasible: [Int] = []
+        feasible.reserveCapacity(min(want, 512))
+        var decision = Decision()
+        var examined = 0
+        var i = nextStartNode
+        while examined < count && feasible.count < want {
+            if let rejection = filter(pod: p, node: i) {
+                if decision.rejections[rejection.plugin] == nil {
+                    decision.rejections[rejection.plugin] = (1, rejection.reason)
+                } else {
+                    decision.rejections[rejection.plugin]?.count += 1
+                }
+            } else {
+                feasible.append(i)
+            }
+            examined += 1
+            i += 1
+            if i == count { i = 0 }
+        }
+        nextStartNode = (nextStartNode + examined) % count
+        decision.feasible = feasible.count
+        guard !feasible.isEmpty else { return decision }
+        if feasible.count == 1 {
+            decision.node = feasible[0]
+            return decision
+        }
+        let scores = score(pod: p, nodes: feasible)
+        var best = -Double.infinity
+        var ties = 0
+        for (k, s) in scores.enumerated() {
+            if s > best + 1e-9 {
+                best = s
+                decision.node = feasible[k]
+                ties = 1
+            } else if abs(s - best) <= 1e-9 {
+                // Reservoir sampling among equal scores, as kube-scheduler picks ties at random.
+                ties += 1
+                if schedulerRandom.next() % UInt64(ties) == 0 { decision.node = feasible[k] }
+            }
+        }
+        decision.score = best
+        return decision
+    }
+
+    func filter(pod p: Int, node n: Int) -> FilterRejection? {
+        let node = nodes[n]
+        let pod = pods[p]
+        for plugin in profile.filters {
+            switch plugin {
+            case .nodeUnschedulable:
+                if !node.isUp { return FilterRejection(plugin: plugin, reason: node.hasJoined ? "node(s) were down" : "node(s) had not joined yet") }
+            case .nodeResourcesFit:
+                let r = pod.spec.requests, a = node.allocated, c = node.spec.capacity
+                if a.cpuMillis + r.cpuMillis > c.cpuMillis { return FilterRejection(plugin: plugin, reason: "Insufficient cpu") }
+                if a.memoryBytes + r.memoryBytes > c.memoryBytes { return FilterRejection(plugin: plugin, reason: "Insufficient memory") }
+                if a.gpus + r.gpus > c.gpus { return FilterRejection(plugin: plugin, reason: "Insufficient gpu") }
+                if a.tpus + r.tpus > c.tpus { return FilterRejection(plugin: plugin, reason: "Insufficient tpu") }
+                if let arch = imageBytes[pod.image][node.spec.architecture] {
+                    // Quick bound first; the exact count of missing layers only near the limit.
+                    let committed = a.diskBytes + node.pinnedBytes + r.diskBytes
+                    if committed + arch > node.spec.diskBytes {
+                        var missing: Int64 = 0
+                        for layer in imageLayers[pod.image][node.spec.architecture] ?? [] where node.pins[layer] == nil {
+                            missing += layerSizes[layer]
+                        }
+                        if committed + missing > node.spec.diskBytes {
+                            return FilterRejection(plugin: plugin, reason: "Insufficient disk (image and local storage)")
+                        }
+                    }
+                }
+            case .nodeAffinity:
+                for (k, v) in pod.spec.nodeSelector where node.labels[k] != v {
+                    return FilterRejection(plugin: plugin, reason: "node(s) didn't match Pod's node affinity/selector")
+                }
+                for term in pod.spec.requiredAffinity where !term.matches(node.labels) {
+                    return FilterRejection(plugin: plugin, reason: "node(s) didn't match Pod's node affinity/selector")
+                }
+            case .taintToleration:
+                for taint in node.spec.taints where taint.effect != .preferNoSchedule {
+                    if !pod.spec.tolerations.contains(where: { $0.tolerates(taint) }) {
+                        return FilterRejection(plugin: plugin, reason: "node(s) had untolerated taint {\(taint.key): \(taint.value)}")
+                    }
+                }
+            case .imageArchitecture:
+                if imageBytes[pod.image][node.spec.architecture] == nil {
+                    return FilterRejection(plugin: plugin, reason: "node(s) had no image variant for their architecture (\(node.spec.architecture.rawValue))")
+                }
+            case .maxPods:
+                if node.podCount >= node.spec.maxPods { return FilterRejection(plugin: plugin, reason: "Too many pods") }
+            }
+        }
+        return nil
+    }
+
+    func score(pod p: Int, nodes candidates: [Int]) -> [Double] {
+        var totals = [Double](repeating: 0, count: candidates.count)
+        for weighted in profile.scores where weighted.weight != 0 {
+            let w = Double(weighted.weight)
+            let raw = rawScores(weighted.plugin, pod: p, nodes: candidates)
+            for k in totals.indices { totals[k] += w * raw[k] }
+        }
+        return totals
+    }
+
+    func rawScores(_ plugin: ScorePlugin, pod p: Int, nodes candidates: [Int]) -> [Double] {
+        let pod = pods[p]
+        let r = pod.spec.requests
+        switch plugin {
+        case .leastAllocated:
+            return candidates.map { n in
+                let a = nodes[n].allocated, c = nodes[n].spec.capacity
+                let cpu = c.cpuMillis > 0 ? Double(c.cpuMillis - a.cpuMillis - r.cpuMillis) / Double(c.cpuMillis) : 0
+                let mem = c.memoryBytes > 0 ? Double(c.memoryBytes - a.memoryBytes - r.memoryBytes) / Double(c.memoryBytes) : 0
+                return max(0, (cpu + mem) / 2) * 100
+            }
+        case .balancedAllocation:
+            return candidates.map { n in
+                let a = nodes[n].allocated, c = nodes[n].spec.capacity
+                let cpu = c.cpuMillis > 0 ? min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis)) : 1
+                let mem = c.memoryBytes > 0 ? min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes)) : 1
+                return (1 - abs(cpu - mem) / 2) * 100
+            }
+        case .imageLocality:
+            let total = Double(nodes.filter(\.hasJoined).count)
+            let spread = total > 0 ? Double(imageNodeCount[pod.image]) / total : 0
+            let minThreshold = 23.0 * 1024 * 1024, maxThreshold = 1000.0 * 1024 * 1024
+            return candidates.map { n in
+                guard imagePresent[n][pod.image], let size = imageBytes[pod.image][nodes[n].spec.architecture] else { return 0 }
+                let sum = min(max(Double(size) * spread, minThreshold), maxThreshold)
+                return (sum - minThreshold) / (maxThreshold - minThreshold) * 100
+            }
+        case .spread:
+            guard pod.owner >= 0 else { return candidates.map { _ in 100 } }
+            let counts = ownerCounts[pod.owner]
+            let maxCount = candidates.reduce(Int32(0)) { max($0, counts[$1]) }
+            guard maxCount > 0 else { return candidates.map { _ in 100 } }
+            return candidates.map { Double(maxCount - counts[$0]) / Double(maxCount) * 100 }
+        case .dataLocality:
+            let items = pod.spec.dataItems
+            guard !items.isEmpty else { return candidates.map { _ in 0 } }
+            return candidates.map { n in Double(items.filter { nodes[n].data.contains($0) }.count) / Double(items.count) * 100 }
+        }
+    }
+
+    mutating func bind(_ p: Int, to n: Int, score: Double, feasible: Int) {
+        unschedulable.remove(p)
+        pods[p].node = n
+        pods[p].phase = .scheduled
+        pods[p].scheduled = now
+        nodes[n].allocated += pods[p].spec.requests
+        nodes[n].podCount += 1
+        if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
+        let arch = nodes[n].spec.architecture
+        let layers = imageLayers[pods[p].image][arch] ?? []
+        for layer in layers {
+            if nodes[n].pins[layer, default: 0] == 0 { nodes[n].pinnedBytes += layerSizes[layer] }
+            nodes[n].pins[layer, default: 0] += 1
+        }
+        emit(.podScheduled, pod: p, node: n, detail: "score \(Int(score.rounded())) among \(feasible) feasible")
+        startPull(p, layers: layers)
+    }
+
+    // MARK: Images
+
+    mutating func startPull(_ p: Int, layers: [Int]) {
+        let n = pods[p].node
+        pods[p].phase = .pullingImage
+        pods[p].pullStarted = now
+        var pending = 0
+        var hitAll = true
+        for layer in layers {
+            stats.layerRequests += 1
+            if nodes[n].ready.contains(layer) {
+                stats.layerCacheHits += 1
+                useCounter += 1
+                nodes[n].cached[layer] = useCounter
+                continue
+            }
+            hitAll = false
+            pending += 1
+            if nodes[n].inFlight[layer] != nil {
+                nodes[n].inFlight[layer]?.append(p)
+                stats.sharedPulls += 1
+                continue
+            }
+            nodes[n].inFlight[layer] = [p]
+            nodes[n].inFlightBytes += layerSizes[layer]
+            let source: Int
+            if let storage = storageSource, storageCache[layer] != nil {
+                source = storage
+            } else {
+                source = imageRegistry[pods[p].image]
+            }
+            requestTimes[Self.requestKey(n, layer)] = now
+            queue.schedule(.requestSent(node: n, layer: layer, source: source, generation: nodes[n].generation),
+                           at: now + .seconds(sourceRoundTrip[source]))
+        }
+        pods[p].usedCache = hitAll
+        pods[p].pendingLayers = pending
+        if pending == 0 { imageReady(p) }
+    }
+
+    mutating func startTransfer(node n: Int, layer: Int, source: Int) {
+        guard nodes[n].inFlight[layer] != nil else { return }
+        if !makeRoom(node: n, bytes: 0) {
+            // Disk above the limit even after collection: report the waiting pods.
+            failLayer(node: n, layer: layer, reason: "image does not fit on the node's disk")
+            return
+        }
+        let requested = takeRequest(node: n, layer: layer)
+        let bytes = Double(layerSizes[layer])
+        emit(.pullStarted, node: n, image: layerDigests[layer], bytes: layerSizes[layer], source: sourceNames[source])
+        let flow = network.start(node: n, source: source, bytes: bytes, at: now.seconds)
+        flowPulls[flow.raw] = Pull(node: n, layer: layer, source: source, requested: requested ?? now)
+        rescheduleNetwork()
+    }
+
+    /// When each (node, layer) transfer was requested, until its transfer starts.
+    var requestTimes: [UInt64: SimTime] = [:]
+
+    static func requestKey(_ node: Int, _ layer: Int) -> UInt64 { UInt64(node) << 32 | UInt64(layer) }
+
+    mutating func takeRequest(node n: Int, layer: Int) -> SimTime? {
+        requestTimes.removeValue(forKey: Self.requestKey(n, layer))
+    }
+
+    mutating func rescheduleNetwork() {
+        networkVersion += 1
+        guard let next = network.nextCompletion() else { return }
+        let ticks = Int64((next * Double(SimTime.ticksPerSecond)).rounded(.up))
+        queue.schedule(.networkTick(version: networkVersion), at: max(now, SimTime(ticks: ticks)))
+    }
+
+    mutating func finishTransfers() {
+        let done = network.complete(at: now.seconds, tolerance: 1.0 / Double(SimTime.ticksPerSecond))
+        for completion in done {
+            guard let pull = flowPulls.removeValue(forKey: completion.flow.raw) else { continue }
+            let n = pull.node
+            let bytes = layerSizes[pull.layer]
+            stats.pulls += 1
+            stats.pulledBytes += bytes
+            stats.pullSeconds.append((now - pull.requested).seconds)
+            if pull.source == storageSource { stats.storageHits += 1 }
+            emit(.pullFinished, node: n, image: layerDigests[pull.layer], bytes: bytes,
+                 duration: (now - pull.requested).seconds, source: sourceNames[pull.source])
+            if let storage = storageSource, pull.source != storage { cacheInStorage(pull.layer) }
+            guard nodes[n].inFlight[pull.layer] != nil else { continue }
+            nodes[n].inFlightBytes -= bytes
+            useCounter += 1
+            nodes[n].cached[pull.layer] = useCounter
+            nodes[n].cachedBytes += bytes
+            let extraction = Double(bytes) / max(1, scenario.kubelet.extractionBytesPerSecond)
+            queue.schedule(.layerExtracted(node: n, layer: pull.layer, generation: nodes[n].generation), at: now + .seconds(extraction))
+        }
+        rescheduleNetwork()
+    }
+
+    mutating func layerReady(node n: Int, layer: Int) {
+        nodes[n].ready.insert(layer)
+        let waiters = nodes[n].inFlight.removeValue(forKey: layer) ?? []
+        refreshImagePresence(node: n)
+        for p in waiters where pods[p].node == n && pods[p].phase == .pullingImage {
+            pods[p].pendingLayers -= 1
+            if pods[p].pendingLayers == 0 { imageReady(p) }
+        }
+        _ = makeRoom(node: n, bytes: 0)
+    }
+
+    mutating func imageReady(_ p: Int) {
+        pods[p].imageReady = now
+        pods[p].phase = .starting
+        let pullTime = (now - (pods[p].pullStarted ?? now)).seconds
+        stats.podPullSeconds.append(pullTime)
+        emit(.imageReady, pod: p, node: pods[p].node, image: imageNames[pods[p].image], duration: pullTime,
+             source: pods[p].usedCache ? "node-cache" : nil)
+        let startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
+        stats.startupSeconds.append(startup)
+        queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
+    }
+
+    mutating func failLayer(node n: Int, layer: Int, reason: String) {
+        let waiters = nodes[n].inFlight.removeValue(forKey: layer) ?? []
+        nodes[n].inFlightBytes -= layerSizes[layer]
+        _ = takeRequest(node: n, layer: layer)
+        for p in waiters where pods[p].node == n && pods[p].phase == .pullingImage {
+            releasePod(p)
+            pods[p].phase = .failed
+            pods[p].lastFailure = reason
+            stats.failedPods += 1
+            emit(.podFailed, pod: p, node: n, detail: reason)
+        }
+    }
+
+    /// Kubelet image GC: above the high threshold, evict unpinned layers, least recently used
+    /// first, until below the low threshold. Returns whether usage is within the disk.
+    mutating func makeRoom(node n: Int, bytes: Int64) -> Bool {
+        let disk = Double(nodes[n].spec.diskBytes)
+        func usage() -> Double { Double(nodes[n].cachedBytes + nodes[n].inFlightBytes + nodes[n].allocated.diskBytes + bytes) }
+        if usage() > disk * scenario.kubelet.imageGCHighThreshold {
+            let candidates = nodes[n].cached.filter { nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) }
+                .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            for (layer, _) in candidates {
+                guard usage() > disk * scenario.kubelet.imageGCLowThreshold else { break }
+                nodes[n].cached[layer] = nil
+                nodes[n].ready.remove(layer)
+                nodes[n].cachedBytes -= layerSizes[layer]
+                stats.evictions += 1
+                emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
+            }
+            refreshImagePresence(node: n)
+        }
+        return usage() <= disk
+    }
+
+    mutating func refreshImagePresence(node n: Int) {
+        let arch = nodes[n].spec.architecture
+        for i in imageNames.indices {
+            let present = imageLayers[i][arch].map { $0.allSatisfy(nodes[n].ready.contains) } ?? false
+            if present != imagePresent[n][i] {
+                imagePresent[n][i] = present
+                imageNodeCount[i] += present ? 1 : -1
+            }
+        }
+    }
+
+    mutating func cacheInStorage(_ layer: Int) {
+        guard let storage = scenario.storage, storageCache[layer] == nil else { return }
+        useCounter += 1
+        storageCache[layer] = useCounter
+        storageBytes += layerSizes[layer]
+        if storageBytes > storage.capacityBytes {
+            for (victim, _) in storageCache.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) where victim != layer {
+                guard storageBytes > storage.capacityBytes else { break }
+                storageCache[victim] = nil
+                storageBytes -= layerSizes[victim]
+            }
+        }
+    }
+
+    // MARK: Pods leaving
+
+    mutating func deletePod(_ p: Int) {
+        switch pods[p].phase {
+        case .pending:
+            unschedulable.remove(p)
+            pods[p].generation += 1
+            pods[p].phase = .removed
+            emit(.podRemoved, pod: p)
+        case .removed, .failed, .terminating:
+            return
+        default:
+            pods[p].phase = .terminating
+            emit(.podTerminating, pod: p, node: pods[p].node)
+            let grace = pods[p].spec.lifecycle.terminationGrace.sample(using: &lifecycleRandom)
+            queue.schedule(.terminated(pod: p, generation: pods[p].generation), at: now + .seconds(grace))
+        }
+    }
+
+    /// Gives back the pod's resources and image pins on its node.
+    mutating func releasePod(_ p: Int) {
+        let n = pods[p].node
+        guard n >= 0 else { return }
+        nodes[n].allocated -= pods[p].spec.requests
+        nodes[n].podCount -= 1
+        if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
+        for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
+            guard let count = nodes[n].pins[layer] else { continue }
+            if count <= 1 {
+                nodes[n].pins[layer] = nil
+                nodes[n].pinnedBytes -= layerSizes[layer]
+            } else {
+                nodes[n].pins[layer] = count - 1
+            }
+        }
+        pods[p].node = -1
+        pods[p].generation += 1
+    }
+
+    mutating func failNode(_ n: Int) {
+        guard nodes[n].isUp else { return }
+        nodes[n].isUp = false
+        nodes[n].generation += 1
+        emit(.nodeFailed, node: n)
+        let cancelled = network.cancelAll(node: n, at: now.seconds)
+        for flow in cancelled { flowPulls[flow.raw] = nil }
+        requestTimes = requestTimes.filter { $0.key >> 32 != UInt64(n) }
+        nodes[n].inFlight = [:]
+        nodes[n].inFlightBytes = 0
+        // Layers downloaded but not yet extracted are dropped with the failure.
+        for layer in nodes[n].cached.keys where !nodes[n].ready.contains(layer) {
+            nodes[n].cached[layer] = nil
+            nodes[n].cachedBytes -= layerSizes[layer]
+        }
+        rescheduleNetwork()
+        let lost = pods.indices.filter { pods[$0].node == n }
+        for p in lost {
+            let phase = pods[p].phase
+            releasePod(p)
+            stats.lostPods += 1
+            emit(.podLost, pod: p, node: n, detail: "node failed while \(phase.rawValue)")
+            if pods[p].owner >= 0 && phase != .terminating {
+                // The deployment's controller replaces it: the pod starts over elsewhere.
+                pods[p].phase = .pending
+                pods[p].scheduled = nil
+                pods[p].pullStarted = nil
+                pods[p].imageReady = nil
+                pods[p].ready = nil
+                stats.readyPodsLost(pods[p])
+                enqueue(p)
+            } else {
+                pods[p].phase = .failed
+                pods[p].lastFailure = "node \(nodes[n].spec.name) failed"
+                stats.failedPods += 1
+            }
+        }
+    }
+
+    /// Something freed capacity: unschedulable pods try again once their backoff has passed.
+    mutating func capacityFreed() {
+        guard !unschedulable.isEmpty else { return }
+        for p in unschedulable.sorted() {
+            let backoff = min(profile.maxBackoff, profile.initialBackoff * Double(1 << min(pods[p].attempts - 1, 20)))
+            queue.schedule(.retry(pod: p, generation: pods[p].generation), at: now + .seconds(backoff))
+        }
+        unschedulable.removeAll()
+    }
+
+    // MARK: Events
+
+    func emit(_ kind: ClusterEventRecord.Kind, pod p: Int? = nil, node n: Int? = nil, image: String? = nil, bytes: Int64? = nil,
+              duration: Double? = nil, source: String? = nil, detail: String? = nil)
+    {
+        guard let onEvent else { return }
+        let nodeIndex = n ?? p.flatMap { pods[$0].node >= 0 ? pods[$0].node : nil }
+        onEvent(ClusterEventRecord(time: now, kind: kind, pod: p.map { pods[$0].spec.name }, node: nodeIndex.map { nodes[$0].spec.name },
+                                   image: image, bytes: bytes, duration: duration, source: source, detail: detail))
+    }
+}

@@ -1,0 +1,98 @@
+import Simulation
+
+/// Everything a cluster simulation starts from: a plain value the edges (scenario files, the
+/// playground) build.
+public struct ClusterScenario: Sendable {
+    public struct PodArrival: Sendable {
+        public var pod: PodSpec
+        public var at: SimTime
+        public init(pod: PodSpec, at: SimTime = .zero) {
+            self.pod = pod
+            self.at = at
+        }
+    }
+
+    public struct PodDeletion: Sendable {
+        public var pod: String
+        public var at: SimTime
+        public init(pod: String, at: SimTime) {
+            self.pod = pod
+            self.at = at
+        }
+    }
+
+    public struct NodeFailure: Sendable {
+        public var node: String
+        public var at: SimTime
+        /// When the node comes back (`nil`: never).
+        public var recoversAt: SimTime?
+        public init(node: String, at: SimTime, recoversAt: SimTime? = nil) {
+            self.node = node
+            self.at = at
+            self.recoversAt = recoversAt
+        }
+    }
+
+    /// Kubelet behaviour shared by all nodes.
+    public struct KubeletConfig: Hashable, Sendable {
+        /// Bytes per second a node unpacks after downloading a layer.
+        public var extractionBytesPerSecond: Double
+        /// Image garbage collection: above `highThreshold` of the disk, evict least recently
+        /// used layers until below `lowThreshold`.
+        public var imageGCHighThreshold: Double
+        public var imageGCLowThreshold: Double
+
+        public init(extractionBytesPerSecond: Double = 200 * Double(Units.MB), imageGCHighThreshold: Double = 0.85,
+                    imageGCLowThreshold: Double = 0.80)
+        {
+            self.extractionBytesPerSecond = extractionBytesPerSecond
+            self.imageGCHighThreshold = imageGCHighThreshold
+            self.imageGCLowThreshold = imageGCLowThreshold
+        }
+    }
+
+    public var nodes: [NodeSpec]
+    /// Nodes that join later, with the time they join.
+    public var nodeAdditions: [(node: NodeSpec, at: SimTime)]
+    public var registries: [RegistrySpec]
+    public var storage: StorageSpec?
+    public var images: [ImageSpec]
+    public var pods: [PodArrival]
+    public var deletions: [PodDeletion]
+    public var failures: [NodeFailure]
+    /// Which nodes hold each data item (for the DataLocality score).
+    public var dataPlacement: [String: [String]]
+    public var scheduler: SchedulerProfile
+    public var kubelet: KubeletConfig
+    public var seed: UInt64
+
+    public init(nodes: [NodeSpec], nodeAdditions: [(node: NodeSpec, at: SimTime)] = [], registries: [RegistrySpec] = [RegistrySpec(name: "registry")],
+                storage: StorageSpec? = nil, images: [ImageSpec], pods: [PodArrival], deletions: [PodDeletion] = [],
+                failures: [NodeFailure] = [], dataPlacement: [String: [String]] = [:], scheduler: SchedulerProfile = .default,
+                kubelet: KubeletConfig = KubeletConfig(), seed: UInt64 = 1)
+    {
+        self.nodes = nodes
+        self.nodeAdditions = nodeAdditions
+        self.registries = registries
+        self.storage = storage
+        self.images = images
+        self.pods = pods
+        self.deletions = deletions
+        self.failures = failures
+        self.dataPlacement = dataPlacement
+        self.scheduler = scheduler
+        self.kubelet = kubelet
+        self.seed = seed
+    }
+}
+
+/// A problem that makes a scenario impossible to run (an unknown image, node, …).
+public struct ClusterError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+    public var description: String { hint.map { "\(message)\n    hint: \($0)" } ?? message }
+}

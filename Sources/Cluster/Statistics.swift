@@ -1,0 +1,194 @@
+import Simulation
+
+/// Running counters and samples for the summary (bounded by the number of pods and pulls,
+/// not by the number of events).
+struct Statistics {
+    var schedulingAttempts = 0
+    var unschedulableAttempts = 0
+    var layerRequests = 0
+    var layerCacheHits = 0
+    var sharedPulls = 0
+    var pulls = 0
+    var pulledBytes: Int64 = 0
+    var storageHits = 0
+    var evictions = 0
+    var lostPods = 0
+    var failedPods = 0
+    var readyPods = 0
+    var lastReady: SimTime?
+    var pullSeconds: [Double] = []
+    var podPullSeconds: [Double] = []
+    var startupSeconds: [Double] = []
+    var timeToReady: [Double] = []
+
+    mutating func podReady(_ pod: ClusterSimulator.PodState, at time: SimTime) {
+        readyPods += 1
+        lastReady = max(lastReady ?? time, time)
+        timeToReady.append((time - pod.created).seconds)
+    }
+
+    mutating func readyPodsLost(_ pod: ClusterSimulator.PodState) {}
+}
+
+/// Percentiles of a sample.
+public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
+    public var count: Int
+    public var mean: Double
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var max: Double
+
+    public init(_ values: [Double]) {
+        count = values.count
+        guard !values.isEmpty else {
+            mean = 0; p50 = 0; p95 = 0; p99 = 0; max = 0
+            return
+        }
+        let sorted = values.sorted()
+        func q(_ f: Double) -> Double {
+            let rank = f * Double(sorted.count - 1)
+            let lo = Int(rank.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
+            return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - Double(lo))
+        }
+        mean = values.reduce(0, +) / Double(values.count)
+        p50 = q(0.5); p95 = q(0.95); p99 = q(0.99); max = sorted[sorted.count - 1]
+    }
+
+    public var description: String {
+        guard count > 0 else { return "none" }
+        return "p50 \(p50.fixed(3))s  p95 \(p95.fixed(3))s  p99 \(p99.fixed(3))s  max \(max.fixed(3))s  (n=\(count))"
+    }
+}
+
+/// What a cluster run produced.
+public struct ClusterSummary: Hashable, Sendable {
+    public struct NodeAllocation: Hashable, Sendable {
+        public var node: String
+        public var deviceType: String
+        public var isUp: Bool
+        public var pods: Int
+        public var cpuFraction: Double
+        public var memoryFraction: Double
+        public var cachedBytes: Int64
+    }
+
+    public var simulatedTime: SimTime
+    public var events: UInt64
+    public var pods: Int
+    public var readyPods: Int
+    public var pendingPods: Int
+    public var failedPods: Int
+    public var lostPods: Int
+    /// When the last pod became ready, if any did.
+    public var timeToAllReady: SimTime?
+    public var podStartup: Percentiles
+    public var podImagePull: Percentiles
+    public var containerStart: Percentiles
+    public var layerPulls: Int
+    public var pulledBytes: Int64
+    public var layerPullDuration: Percentiles
+    /// Layer requests served from the node's own cache.
+    public var nodeCacheHitRate: Double
+    /// Layer transfers served by the main storage instead of a registry.
+    public var storageHitRate: Double
+    public var evictions: Int
+    public var schedulingAttempts: Int
+    public var unschedulableAttempts: Int
+    public var allocation: [NodeAllocation]
+
+    public var meanCPUAllocation: Double {
+        let up = allocation.filter(\.isUp)
+        return up.isEmpty ? 0 : up.reduce(0) { $0 + $1.cpuFraction } / Double(up.count)
+    }
+    public var meanMemoryAllocation: Double {
+        let up = allocation.filter(\.isUp)
+        return up.isEmpty ? 0 : up.reduce(0) { $0 + $1.memoryFraction } / Double(up.count)
+    }
+}
+
+extension ClusterSimulator {
+    public func summary() -> ClusterSummary {
+        let allocation = nodes.filter(\.hasJoined).map { n in
+            ClusterSummary.NodeAllocation(
+                node: n.spec.name, deviceType: n.spec.deviceType, isUp: n.isUp, pods: n.podCount,
+                cpuFraction: n.spec.capacity.cpuMillis > 0 ? Double(n.allocated.cpuMillis) / Double(n.spec.capacity.cpuMillis) : 0,
+                memoryFraction: n.spec.capacity.memoryBytes > 0 ? Double(n.allocated.memoryBytes) / Double(n.spec.capacity.memoryBytes) : 0,
+                cachedBytes: n.cachedBytes)
+        }
+        return ClusterSummary(
+            simulatedTime: now, events: eventsProcessed, pods: pods.count,
+            readyPods: pods.filter { $0.phase == .ready }.count,
+            pendingPods: pods.filter { $0.phase == .pending }.count,
+            failedPods: pods.filter { $0.phase == .failed }.count,
+            lostPods: stats.lostPods,
+            timeToAllReady: stats.lastReady,
+            podStartup: Percentiles(stats.timeToReady),
+            podImagePull: Percentiles(stats.podPullSeconds),
+            containerStart: Percentiles(stats.startupSeconds),
+            layerPulls: stats.pulls, pulledBytes: stats.pulledBytes,
+            layerPullDuration: Percentiles(stats.pullSeconds),
+            nodeCacheHitRate: stats.layerRequests > 0 ? Double(stats.layerCacheHits) / Double(stats.layerRequests) : 0,
+            storageHitRate: stats.pulls > 0 ? Double(stats.storageHits) / Double(stats.pulls) : 0,
+            evictions: stats.evictions, schedulingAttempts: stats.schedulingAttempts,
+            unschedulableAttempts: stats.unschedulableAttempts, allocation: allocation)
+    }
+
+    /// Why the scheduler would (or would not) place `pod` now: every filter verdict, every
+    /// score. Evaluates all nodes, not a sample.
+    public func explain(pod name: String) -> SchedulingExplanation? {
+        guard let p = podByName[name] else { return nil }
+        var verdicts: [SchedulingExplanation.NodeVerdict] = []
+        var feasible: [Int] = []
+        for n in nodes.indices where nodes[n].hasJoined {
+            if let rejection = filter(pod: p, node: n) {
+                verdicts.append(.init(node: nodes[n].spec.name, rejection: rejection, scores: [:], total: 0))
+            } else {
+                feasible.append(n)
+                verdicts.append(.init(node: nodes[n].spec.name, rejection: nil, scores: [:], total: 0))
+            }
+        }
+        var totals = [Double](repeating: 0, count: feasible.count)
+        var perPlugin: [[ScorePlugin: Double]] = Array(repeating: [:], count: feasible.count)
+        for weighted in profile.scores {
+            let raw = rawScores(weighted.plugin, pod: p, nodes: feasible)
+            for k in feasible.indices {
+                perPlugin[k][weighted.plugin] = raw[k]
+                totals[k] += Double(weighted.weight) * raw[k]
+            }
+        }
+        var chosen: String?
+        var best = -Double.infinity
+        for (k, n) in feasible.enumerated() {
+            if let v = verdicts.firstIndex(where: { $0.node == nodes[n].spec.name }) {
+                verdicts[v].scores = perPlugin[k]
+                verdicts[v].total = totals[k]
+            }
+            if totals[k] > best + 1e-9 { best = totals[k]; chosen = nodes[n].spec.name }
+        }
+        return SchedulingExplanation(pod: name, verdicts: verdicts, chosen: chosen)
+    }
+
+    /// The phase of a pod, by name.
+    public func phase(of pod: String) -> PodPhase? { podByName[pod].map { pods[$0].phase } }
+
+    /// The node a pod runs on, by name.
+    public func node(of pod: String) -> String? {
+        guard let p = podByName[pod], pods[p].node >= 0 else { return nil }
+        return nodes[pods[p].node].spec.name
+    }
+
+    /// The reason a pod could not be placed or failed, if any.
+    public func failureReason(of pod: String) -> String? { podByName[pod].flatMap { pods[$0].lastFailure } }
+
+    /// Layers in a node's cache, by digest.
+    public func cachedLayers(on node: String) -> Set<String> {
+        guard let n = nodes.firstIndex(where: { $0.spec.name == node }) else { return [] }
+        return Set(nodes[n].cached.keys.map { layerDigests[$0] })
+    }
+
+    /// Resources reserved on a node.
+    public func allocated(on node: String) -> Resources? {
+        nodes.first { $0.spec.name == node }?.allocated
+    }
+}

@@ -1,0 +1,115 @@
+/// The engine's hot path: a binary min-heap of events ordered by (time, insertion sequence).
+///
+/// Entries are plain structs stored inline in one array, so scheduling an event allocates
+/// nothing once the array has grown; events at the same time come out in the order they were
+/// scheduled.
+public struct EventQueue<Event> {
+    @usableFromInline
+    struct Entry {
+        @usableFromInline var time: Int64
+        @usableFromInline var sequence: UInt64
+        @usableFromInline var event: Event
+
+        @inlinable init(time: Int64, sequence: UInt64, event: Event) {
+            self.time = time
+            self.sequence = sequence
+            self.event = event
+        }
+
+        @inlinable func precedes(_ other: Entry) -> Bool {
+            time < other.time || (time == other.time && sequence < other.sequence)
+        }
+    }
+
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var nextSequence: UInt64 = 0
+
+    public init() {}
+
+    public var count: Int { heap.count }
+    public var isEmpty: Bool { heap.isEmpty }
+    /// Events scheduled so far (popped or not).
+    public var scheduledCount: UInt64 { nextSequence }
+
+    /// The time of the next event, or `nil` when none is left.
+    public var nextTime: SimTime? { heap.first.map { SimTime(ticks: $0.time) } }
+
+    public mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(n) }
+
+    @inlinable
+    public mutating func schedule(_ event: Event, at time: SimTime) {
+        var i = heap.count
+        let entry = Entry(time: time.ticks, sequence: nextSequence, event: event)
+        nextSequence &+= 1
+        heap.append(entry)
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            if !entry.precedes(heap[parent]) { break }
+            heap[i] = heap[parent]
+            i = parent
+        }
+        heap[i] = entry
+    }
+
+    /// Removes and returns the earliest event.
+    @inlinable
+    public mutating func pop() -> (time: SimTime, event: Event)? {
+        guard let first = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            var i = 0
+            let n = heap.count
+            while true {
+                let left = 2 * i + 1
+                if left >= n { break }
+                var child = left
+                let right = left + 1
+                if right < n && heap[right].precedes(heap[left]) { child = right }
+                if !heap[child].precedes(last) { break }
+                heap[i] = heap[child]
+                i = child
+            }
+            heap[i] = last
+        }
+        return (SimTime(ticks: first.time), first.event)
+    }
+}
+
+/// A model driven by an ``Engine``: it handles one event at a time and schedules more.
+public protocol DiscreteEventModel {
+    associatedtype Event
+    mutating func handle(_ event: Event, at time: SimTime, queue: inout EventQueue<Event>)
+}
+
+/// Runs a ``DiscreteEventModel`` in virtual time.
+///
+/// ```swift
+/// var engine = Engine(model: myModel)
+/// engine.schedule(.start, at: .zero)
+/// engine.run(until: .seconds(600))
+/// ```
+public struct Engine<Model: DiscreteEventModel> {
+    public var model: Model
+    public var queue = EventQueue<Model.Event>()
+    public private(set) var now: SimTime = .zero
+    public private(set) var processed: UInt64 = 0
+
+    public init(model: Model) { self.model = model }
+
+    public mutating func schedule(_ event: Model.Event, at time: SimTime) {
+        queue.schedule(event, at: max(time, now))
+    }
+
+    /// Handles events in time order until none is left or the next is later than `limit`.
+    /// - Returns: whether events remain.
+    @discardableResult
+    public mutating func run(until limit: SimTime = .infinity) -> Bool {
+        while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
+            now = time
+            processed &+= 1
+            model.handle(event, at: time, queue: &queue)
+        }
+        if limit != .infinity, now < limit, queue.isEmpty { now = limit }
+        return !queue.isEmpty
+    }
+}

@@ -1,0 +1,68 @@
+/// Virtual time: integer microseconds since the start of a simulation.
+///
+/// Integer ticks never drift the way summed floating-point seconds do, and two events at the
+/// same tick compare equal, so their order is decided by insertion order alone.
+public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var ticks: Int64
+
+    public static let ticksPerSecond: Int64 = 1_000_000
+    public static let zero = SimTime(ticks: 0)
+    public static let infinity = SimTime(ticks: .max)
+
+    public init(ticks: Int64) { self.ticks = ticks }
+
+    /// Rounds to the nearest tick; negative and non-finite values clamp to zero / infinity.
+    public init(seconds: Double) {
+        if seconds.isNaN || seconds <= 0 {
+            ticks = 0
+        } else if seconds >= Double(Int64.max) / Double(Self.ticksPerSecond) {
+            ticks = .max
+        } else {
+            ticks = Int64((seconds * Double(Self.ticksPerSecond)).rounded())
+        }
+    }
+
+    public static func seconds(_ s: Double) -> SimTime { SimTime(seconds: s) }
+    public static func milliseconds(_ ms: Double) -> SimTime { SimTime(seconds: ms / 1000) }
+
+    public var seconds: Double { Double(ticks) / Double(Self.ticksPerSecond) }
+
+    public static func < (a: SimTime, b: SimTime) -> Bool { a.ticks < b.ticks }
+
+    /// Saturating addition (`infinity` stays infinite).
+    public static func + (a: SimTime, b: SimTime) -> SimTime {
+        let (sum, overflow) = a.ticks.addingReportingOverflow(b.ticks)
+        return SimTime(ticks: overflow ? .max : sum)
+    }
+
+    public static func - (a: SimTime, b: SimTime) -> SimTime {
+        SimTime(ticks: a.ticks &- b.ticks)
+    }
+
+    /// "12.345678s".
+    public var description: String {
+        if ticks == .max { return "inf" }
+        let whole = ticks / Self.ticksPerSecond
+        let frac = abs(ticks % Self.ticksPerSecond)
+        let digits = String(frac)
+        return "\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)s"
+    }
+}
+
+extension Double {
+    /// The value with a fixed number of decimals ("12.345"), without Foundation.
+    public func fixed(_ decimals: Int) -> String {
+        guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(self) * scale).rounded()
+        guard scaled < 9.0e18 else { return "\(self)" }
+        let n = Int64(scaled)
+        let whole = n / Int64(scale)
+        let frac = n % Int64(scale)
+        let sign = self < 0 && n != 0 ? "-" : ""
+        guard decimals > 0 else { return "\(sign)\(whole)" }
+        let digits = String(frac)
+        return "\(sign)\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"
+    }
+}

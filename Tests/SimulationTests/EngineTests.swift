@@ -1,0 +1,101 @@
+import Simulation
+import Testing
+
+@Suite("Simulation engine")
+struct EngineTests {
+    @Test("events come out by time, equal times in insertion order")
+    func ordering() {
+        var q = EventQueue<String>()
+        q.schedule("c", at: .seconds(2))
+        q.schedule("a1", at: .seconds(1))
+        q.schedule("b", at: .seconds(1.5))
+        q.schedule("a2", at: .seconds(1))
+        q.schedule("a3", at: .seconds(1))
+        var out: [String] = []
+        while let (_, e) = q.pop() { out.append(e) }
+        #expect(out == ["a1", "a2", "a3", "b", "c"])
+    }
+
+    @Test("a large random schedule pops sorted and stable")
+    func heapProperty() {
+        var q = EventQueue<Int>()
+        var rng = RandomSource(seed: 3)
+        var expected: [(Int64, Int)] = []
+        for i in 0..<10_000 {
+            let t = Int64(rng.next() % 1000)
+            q.schedule(i, at: SimTime(ticks: t))
+            expected.append((t, i))
+        }
+        expected.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        var popped: [(Int64, Int)] = []
+        while let (t, e) = q.pop() { popped.append((t.ticks, e)) }
+        #expect(popped.map(\.1) == expected.map(\.1))
+    }
+
+    struct Counter: DiscreteEventModel {
+        var fired: [SimTime] = []
+        mutating func handle(_ event: Int, at time: SimTime, queue: inout EventQueue<Int>) {
+            fired.append(time)
+            if event > 0 { queue.schedule(event - 1, at: time + .milliseconds(100)) }
+        }
+    }
+
+    @Test("the engine runs a model in virtual time up to a limit")
+    func engine() {
+        var engine = Engine(model: Counter())
+        engine.schedule(9, at: .zero)
+        let remains = engine.run(until: .seconds(0.45))
+        #expect(remains)
+        #expect(engine.model.fired.count == 5)
+        let remainsAfter = engine.run()
+        #expect(!remainsAfter)
+        #expect(engine.model.fired.last == .seconds(0.9))
+        #expect(engine.processed == 10)
+    }
+
+    @Test("integer ticks do not drift")
+    func noDrift() {
+        var t = SimTime.zero
+        for _ in 0..<1_000_000 { t = t + .milliseconds(0.1) }
+        #expect(t == .seconds(100))
+        #expect(SimTime.seconds(1.5).description == "1.500000s")
+    }
+
+    @Test("same seed, same numbers; forks are independent")
+    func seeds() {
+        var a = RandomSource(seed: 42), b = RandomSource(seed: 42), c = RandomSource(seed: 43)
+        let xs = (0..<5).map { _ in a.next() }
+        #expect(xs == (0..<5).map { _ in b.next() })
+        #expect(xs != (0..<5).map { _ in c.next() })
+    }
+
+    @Test("distributions have the right means and respect bounds", arguments: [
+        Distribution.exponential(mean: 0.1), .uniform(min: 1, max: 3), .normal(mean: 5, standardDeviation: 1),
+        .lognormal(median: 1, sigma: 0.5), .constant(2), .empirical([1, 2, 3, 4]),
+    ])
+    func means(_ d: Distribution) {
+        var rng = RandomSource(seed: 1)
+        let n = 200_000
+        var sum = 0.0
+        for _ in 0..<n { sum += d.sample(using: &rng) }
+        #expect(abs(sum / Double(n) - d.mean) < 0.02 * max(1, d.mean))
+    }
+
+    @Test("bounded lognormal stays within its bounds")
+    func bounds() {
+        var rng = RandomSource(seed: 9)
+        let d = Distribution.lognormal(median: 1, sigma: 2, min: 0.5, max: 2)
+        for _ in 0..<10_000 {
+            let v = d.sample(using: &rng)
+            #expect(v >= 0.5 && v <= 2)
+        }
+    }
+
+    @Test("fixed-decimal formatting")
+    func fixed() {
+        #expect(1.23456.fixed(3) == "1.235")
+        #expect((-0.5).fixed(1) == "-0.5")
+        #expect(2.0.fixed(0) == "2")
+        #expect(0.001.fixed(3) == "0.001")
+    }
+}
