@@ -45,14 +45,33 @@ public struct ClusterSimulator {
         var lastFailure: String?
     }
 
+    /// The fields the scheduler reads for every node on every attempt, kept apart in plain
+    /// values (no reference counting) so filtering thousands of nodes stays cheap.
+    struct NodeHot {
+        var capacity: Resources
+        var allocated = Resources()
+        var podCount = 0
+        var maxPods: Int
+        var diskBytes: Int64
+        var pinnedBytes: Int64 = 0
+        var architecture: Architecture
+        var isUp: Bool
+        var hasJoined: Bool
+        var hasTaints: Bool
+    }
+
+    /// Everything the filters need to know about a pod, computed once per attempt.
+    struct PodInfo {
+        var requests: Resources
+        var image: Int
+        var hasSelector: Bool
+        var hasAffinity: Bool
+    }
+
     struct NodeState {
         var spec: NodeSpec
         var labels: [String: String]
-        var isUp: Bool
-        var hasJoined: Bool
         var generation = 0
-        var allocated = Resources()
-        var podCount = 0
         /// Layers on disk: layer → last use (a sequence number).
         var cached: [Int: UInt64] = [:]
         var cachedBytes: Int64 = 0
@@ -63,7 +82,6 @@ public struct ClusterSimulator {
         var ready: Set<Int> = []
         /// Pods on the node using each layer (pinned layers are never evicted).
         var pins: [Int: Int] = [:]
-        var pinnedBytes: Int64 = 0
         var data: Set<String> = []
     }
 
@@ -82,6 +100,7 @@ public struct ClusterSimulator {
     var imageNames: [String] = []
     var imageLayers: [[Architecture: [Int]]] = []
     var imageBytes: [[Architecture: Int64]] = []
+    var imageBytesTable: [Int64] = []
     var imageRegistry: [Int] = []
     var sourceNames: [String] = []
     var sourceRoundTrip: [Double] = []
@@ -90,6 +109,8 @@ public struct ClusterSimulator {
 
     // State
     var nodes: [NodeState] = []
+    var hot: [NodeHot] = []
+    var joinedNodes = 0
     var pods: [PodState] = []
     var podByName: [String: Int] = [:]
     var activeQueue: [Int] = []
@@ -165,6 +186,9 @@ public struct ClusterSimulator {
             imageRegistry.append(r)
         }
 
+        for bytes in imageBytes {
+            for arch in Architecture.allCases { imageBytesTable.append(bytes[arch] ?? -1) }
+        }
         let allNodes = scenario.nodes + scenario.nodeAdditions.map(\.node)
         var seenNodes: Set<String> = []
         for spec in allNodes {
@@ -175,9 +199,12 @@ public struct ClusterSimulator {
         network = FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth)
         for (i, spec) in allNodes.enumerated() {
             let joined = i < scenario.nodes.count
-            var state = NodeState(spec: spec, labels: spec.effectiveLabels, isUp: joined, hasJoined: joined)
+            var state = NodeState(spec: spec, labels: spec.effectiveLabels)
             for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { state.data.insert(item) }
             nodes.append(state)
+            hot.append(NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
+                               isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule }))
+            if joined { joinedNodes += 1 }
         }
         imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
         imageNodeCount = Array(repeating: 0, count: imageNames.count)
@@ -262,7 +289,7 @@ public struct ClusterSimulator {
             guard pods[p].generation == generation, pods[p].phase == .pending else { return }
             enqueue(p)
         case .requestSent(let n, let layer, let source, let generation):
-            guard nodes[n].generation == generation, nodes[n].isUp else { return }
+            guard nodes[n].generation == generation, hot[n].isUp else { return }
             startTransfer(node: n, layer: layer, source: source)
         case .networkTick(let version):
             guard version == networkVersion else { return }
@@ -294,14 +321,14 @@ public struct ClusterSimulator {
         case .nodeFails(let n):
             failNode(n)
         case .nodeRecovers(let n):
-            guard nodes[n].hasJoined, !nodes[n].isUp else { return }
-            nodes[n].isUp = true
+            guard hot[n].hasJoined, !hot[n].isUp else { return }
+            hot[n].isUp = true
             nodes[n].generation += 1
             emit(.nodeRecovered, node: n)
             capacityFreed()
         case .nodeJoins(let n):
-            nodes[n].hasJoined = true
-            nodes[n].isUp = true
+            hot[n].hasJoined = true
+            hot[n].isUp = true
             emit(.nodeAdded, node: n)
             capacityFreed()
         }
@@ -377,19 +404,25 @@ public struct ClusterSimulator {
         var decision = Decision()
         var examined = 0
         var i = nextStartNode
+        let info = podInfo(p)
+        var rejectedCount = [Int](repeating: 0, count: FilterPlugin.allCases.count)
+        var firstRejected = [Int](repeating: -1, count: FilterPlugin.allCases.count)
         while examined < count && feasible.count < want {
-            if let rejection = filter(pod: p, node: i) {
-                if decision.rejections[rejection.plugin] == nil {
-                    decision.rejections[rejection.plugin] = (1, rejection.reason)
-                } else {
-                    decision.rejections[rejection.plugin]?.count += 1
-                }
+            if let plugin = failingFilter(info, pod: p, node: i) {
+                let k = plugin.index
+                if rejectedCount[k] == 0 { firstRejected[k] = i }
+                rejectedCount[k] += 1
             } else {
                 feasible.append(i)
             }
             examined += 1
             i += 1
             if i == count { i = 0 }
+        }
+        if feasible.isEmpty {
+            for plugin in FilterPlugin.allCases where rejectedCount[plugin.index] > 0 {
+                decision.rejections[plugin] = (rejectedCount[plugin.index], rejectionReason(plugin, pod: p, node: firstRejected[plugin.index]))
+            }
         }
         nextStartNode = (nextStartNode + examined) % count
         decision.feasible = feasible.count
@@ -416,54 +449,102 @@ public struct ClusterSimulator {
         return decision
     }
 
+    func podInfo(_ p: Int) -> PodInfo {
+        let spec = pods[p].spec
+        return PodInfo(requests: spec.requests, image: pods[p].image, hasSelector: !spec.nodeSelector.isEmpty,
+                       hasAffinity: !spec.requiredAffinity.isEmpty)
+    }
+
     func filter(pod p: Int, node n: Int) -> FilterRejection? {
-        let node = nodes[n]
-        let pod = pods[p]
+        let info = podInfo(p)
+        guard let plugin = failingFilter(info, pod: p, node: n) else { return nil }
+        return FilterRejection(plugin: plugin, reason: rejectionReason(plugin, pod: p, node: n))
+    }
+
+    /// The bytes of an image's variant for an architecture, or -1 when it has none (a flat
+    /// table: the filters look this up for every node).
+    @inline(__always)
+    func imageSize(_ image: Int, _ arch: Architecture) -> Int64 {
+        imageBytesTable[image &* Architecture.allCases.count &+ arch.index]
+    }
+
+    /// The first filter that rejects the node, or `nil` when it fits. The hot path: no
+    /// strings, no dictionaries unless the pod or node needs them.
+    func failingFilter(_ info: PodInfo, pod p: Int, node n: Int) -> FilterPlugin? {
+        let h = hot[n]
         for plugin in profile.filters {
             switch plugin {
             case .nodeUnschedulable:
-                if !node.isUp { return FilterRejection(plugin: plugin, reason: node.hasJoined ? "node(s) were down" : "node(s) had not joined yet") }
+                if !h.isUp { return plugin }
             case .nodeResourcesFit:
-                let r = pod.spec.requests, a = node.allocated, c = node.spec.capacity
-                if a.cpuMillis + r.cpuMillis > c.cpuMillis { return FilterRejection(plugin: plugin, reason: "Insufficient cpu") }
-                if a.memoryBytes + r.memoryBytes > c.memoryBytes { return FilterRejection(plugin: plugin, reason: "Insufficient memory") }
-                if a.gpus + r.gpus > c.gpus { return FilterRejection(plugin: plugin, reason: "Insufficient gpu") }
-                if a.tpus + r.tpus > c.tpus { return FilterRejection(plugin: plugin, reason: "Insufficient tpu") }
-                if let arch = imageBytes[pod.image][node.spec.architecture] {
+                let r = info.requests, a = h.allocated, c = h.capacity
+                if a.cpuMillis + r.cpuMillis > c.cpuMillis || a.memoryBytes + r.memoryBytes > c.memoryBytes
+                    || a.gpus + r.gpus > c.gpus || a.tpus + r.tpus > c.tpus
+                {
+                    return plugin
+                }
+                let bytes = imageSize(info.image, h.architecture)
+                if bytes >= 0 {
                     // Quick bound first; the exact count of missing layers only near the limit.
-                    let committed = a.diskBytes + node.pinnedBytes + r.diskBytes
-                    if committed + arch > node.spec.diskBytes {
-                        var missing: Int64 = 0
-                        for layer in imageLayers[pod.image][node.spec.architecture] ?? [] where node.pins[layer] == nil {
-                            missing += layerSizes[layer]
-                        }
-                        if committed + missing > node.spec.diskBytes {
-                            return FilterRejection(plugin: plugin, reason: "Insufficient disk (image and local storage)")
-                        }
+                    let committed = a.diskBytes + h.pinnedBytes + r.diskBytes
+                    if committed + bytes > h.diskBytes && committed + missingBytes(image: info.image, node: n) > h.diskBytes {
+                        return plugin
                     }
                 }
             case .nodeAffinity:
-                for (k, v) in pod.spec.nodeSelector where node.labels[k] != v {
-                    return FilterRejection(plugin: plugin, reason: "node(s) didn't match Pod's node affinity/selector")
-                }
-                for term in pod.spec.requiredAffinity where !term.matches(node.labels) {
-                    return FilterRejection(plugin: plugin, reason: "node(s) didn't match Pod's node affinity/selector")
-                }
+                guard info.hasSelector || info.hasAffinity else { continue }
+                let labels = nodes[n].labels
+                for (k, v) in pods[p].spec.nodeSelector where labels[k] != v { return plugin }
+                for term in pods[p].spec.requiredAffinity where !term.matches(labels) { return plugin }
             case .taintToleration:
-                for taint in node.spec.taints where taint.effect != .preferNoSchedule {
-                    if !pod.spec.tolerations.contains(where: { $0.tolerates(taint) }) {
-                        return FilterRejection(plugin: plugin, reason: "node(s) had untolerated taint {\(taint.key): \(taint.value)}")
-                    }
-                }
+                guard h.hasTaints else { continue }
+                if untoleratedTaint(pod: p, node: n) != nil { return plugin }
             case .imageArchitecture:
-                if imageBytes[pod.image][node.spec.architecture] == nil {
-                    return FilterRejection(plugin: plugin, reason: "node(s) had no image variant for their architecture (\(node.spec.architecture.rawValue))")
-                }
+                if imageSize(info.image, h.architecture) < 0 { return plugin }
             case .maxPods:
-                if node.podCount >= node.spec.maxPods { return FilterRejection(plugin: plugin, reason: "Too many pods") }
+                if h.podCount >= h.maxPods { return plugin }
             }
         }
         return nil
+    }
+
+    func missingBytes(image: Int, node n: Int) -> Int64 {
+        var missing: Int64 = 0
+        for layer in imageLayers[image][hot[n].architecture] ?? [] where nodes[n].pins[layer] == nil {
+            missing += layerSizes[layer]
+        }
+        return missing
+    }
+
+    func untoleratedTaint(pod p: Int, node n: Int) -> Taint? {
+        nodes[n].spec.taints.first { taint in
+            taint.effect != .preferNoSchedule && !pods[p].spec.tolerations.contains { $0.tolerates(taint) }
+        }
+    }
+
+    /// The message kube-scheduler would give for a rejection.
+    func rejectionReason(_ plugin: FilterPlugin, pod p: Int, node n: Int) -> String {
+        let h = hot[n]
+        let r = pods[p].spec.requests, a = h.allocated, c = h.capacity
+        switch plugin {
+        case .nodeUnschedulable:
+            return h.hasJoined ? "node(s) were down" : "node(s) had not joined yet"
+        case .nodeResourcesFit:
+            if a.cpuMillis + r.cpuMillis > c.cpuMillis { return "Insufficient cpu" }
+            if a.memoryBytes + r.memoryBytes > c.memoryBytes { return "Insufficient memory" }
+            if a.gpus + r.gpus > c.gpus { return "Insufficient gpu" }
+            if a.tpus + r.tpus > c.tpus { return "Insufficient tpu" }
+            return "Insufficient disk (image and local storage)"
+        case .nodeAffinity:
+            return "node(s) didn't match Pod's node affinity/selector"
+        case .taintToleration:
+            let t = untoleratedTaint(pod: p, node: n)
+            return "node(s) had untolerated taint {\(t?.key ?? ""): \(t?.value ?? "")}"
+        case .imageArchitecture:
+            return "node(s) had no image variant for their architecture (\(h.architecture.rawValue))"
+        case .maxPods:
+            return "Too many pods"
+        }
     }
 
     func score(pod p: Int, nodes candidates: [Int]) -> [Double] {
@@ -477,40 +558,42 @@ public struct ClusterSimulator {
     }
 
     func rawScores(_ plugin: ScorePlugin, pod p: Int, nodes candidates: [Int]) -> [Double] {
-        let pod = pods[p]
-        let r = pod.spec.requests
+        let r = pods[p].spec.requests
+        let image = pods[p].image
         switch plugin {
         case .leastAllocated:
             return candidates.map { n in
-                let a = nodes[n].allocated, c = nodes[n].spec.capacity
+                let a = hot[n].allocated, c = hot[n].capacity
                 let cpu = c.cpuMillis > 0 ? Double(c.cpuMillis - a.cpuMillis - r.cpuMillis) / Double(c.cpuMillis) : 0
                 let mem = c.memoryBytes > 0 ? Double(c.memoryBytes - a.memoryBytes - r.memoryBytes) / Double(c.memoryBytes) : 0
                 return max(0, (cpu + mem) / 2) * 100
             }
         case .balancedAllocation:
             return candidates.map { n in
-                let a = nodes[n].allocated, c = nodes[n].spec.capacity
+                let a = hot[n].allocated, c = hot[n].capacity
                 let cpu = c.cpuMillis > 0 ? min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis)) : 1
                 let mem = c.memoryBytes > 0 ? min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes)) : 1
                 return (1 - abs(cpu - mem) / 2) * 100
             }
         case .imageLocality:
-            let total = Double(nodes.filter(\.hasJoined).count)
-            let spread = total > 0 ? Double(imageNodeCount[pod.image]) / total : 0
+            let total = Double(joinedNodes)
+            let spread = total > 0 ? Double(imageNodeCount[image]) / total : 0
             let minThreshold = 23.0 * 1024 * 1024, maxThreshold = 1000.0 * 1024 * 1024
             return candidates.map { n in
-                guard imagePresent[n][pod.image], let size = imageBytes[pod.image][nodes[n].spec.architecture] else { return 0 }
+                let size = imageSize(image, hot[n].architecture)
+                guard imagePresent[n][image], size >= 0 else { return 0 }
                 let sum = min(max(Double(size) * spread, minThreshold), maxThreshold)
                 return (sum - minThreshold) / (maxThreshold - minThreshold) * 100
             }
         case .spread:
-            guard pod.owner >= 0 else { return candidates.map { _ in 100 } }
-            let counts = ownerCounts[pod.owner]
+            let owner = pods[p].owner
+            guard owner >= 0 else { return candidates.map { _ in 100 } }
+            let counts = ownerCounts[owner]
             let maxCount = candidates.reduce(Int32(0)) { max($0, counts[$1]) }
             guard maxCount > 0 else { return candidates.map { _ in 100 } }
             return candidates.map { Double(maxCount - counts[$0]) / Double(maxCount) * 100 }
         case .dataLocality:
-            let items = pod.spec.dataItems
+            let items = pods[p].spec.dataItems
             guard !items.isEmpty else { return candidates.map { _ in 0 } }
             return candidates.map { n in Double(items.filter { nodes[n].data.contains($0) }.count) / Double(items.count) * 100 }
         }
@@ -521,13 +604,13 @@ public struct ClusterSimulator {
         pods[p].node = n
         pods[p].phase = .scheduled
         pods[p].scheduled = now
-        nodes[n].allocated += pods[p].spec.requests
-        nodes[n].podCount += 1
+        hot[n].allocated += pods[p].spec.requests
+        hot[n].podCount += 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
         let arch = nodes[n].spec.architecture
         let layers = imageLayers[pods[p].image][arch] ?? []
         for layer in layers {
-            if nodes[n].pins[layer, default: 0] == 0 { nodes[n].pinnedBytes += layerSizes[layer] }
+            if nodes[n].pins[layer, default: 0] == 0 { hot[n].pinnedBytes += layerSizes[layer] }
             nodes[n].pins[layer, default: 0] += 1
         }
         emit(.podScheduled, pod: p, node: n, detail: "score \(Int(score.rounded())) among \(feasible) feasible")
@@ -559,11 +642,17 @@ public struct ClusterSimulator {
             }
             nodes[n].inFlight[layer] = [p]
             nodes[n].inFlightBytes += layerSizes[layer]
+            // The main storage is a pull-through cache: the first request for a layer goes to
+            // the registry and the storage keeps a copy as it streams by; later requests (even
+            // while that first transfer runs) are served by the storage.
             let source: Int
             if let storage = storageSource, storageCache[layer] != nil {
                 source = storage
+                useCounter += 1
+                storageCache[layer] = useCounter
             } else {
                 source = imageRegistry[pods[p].image]
+                if storageSource != nil { cacheInStorage(layer) }
             }
             requestTimes[Self.requestKey(n, layer)] = now
             queue.schedule(.requestSent(node: n, layer: layer, source: source, generation: nodes[n].generation),
@@ -617,7 +706,6 @@ public struct ClusterSimulator {
             if pull.source == storageSource { stats.storageHits += 1 }
             emit(.pullFinished, node: n, image: layerDigests[pull.layer], bytes: bytes,
                  duration: (now - pull.requested).seconds, source: sourceNames[pull.source])
-            if let storage = storageSource, pull.source != storage { cacheInStorage(pull.layer) }
             guard nodes[n].inFlight[pull.layer] != nil else { continue }
             nodes[n].inFlightBytes -= bytes
             useCounter += 1
@@ -669,7 +757,7 @@ public struct ClusterSimulator {
     /// first, until below the low threshold. Returns whether usage is within the disk.
     mutating func makeRoom(node n: Int, bytes: Int64) -> Bool {
         let disk = Double(nodes[n].spec.diskBytes)
-        func usage() -> Double { Double(nodes[n].cachedBytes + nodes[n].inFlightBytes + nodes[n].allocated.diskBytes + bytes) }
+        func usage() -> Double { Double(nodes[n].cachedBytes + nodes[n].inFlightBytes + hot[n].allocated.diskBytes + bytes) }
         if usage() > disk * scenario.kubelet.imageGCHighThreshold {
             let candidates = nodes[n].cached.filter { nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) }
                 .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
@@ -734,14 +822,14 @@ public struct ClusterSimulator {
     mutating func releasePod(_ p: Int) {
         let n = pods[p].node
         guard n >= 0 else { return }
-        nodes[n].allocated -= pods[p].spec.requests
-        nodes[n].podCount -= 1
+        hot[n].allocated -= pods[p].spec.requests
+        hot[n].podCount -= 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
         for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
             guard let count = nodes[n].pins[layer] else { continue }
             if count <= 1 {
                 nodes[n].pins[layer] = nil
-                nodes[n].pinnedBytes -= layerSizes[layer]
+                hot[n].pinnedBytes -= layerSizes[layer]
             } else {
                 nodes[n].pins[layer] = count - 1
             }
@@ -751,8 +839,8 @@ public struct ClusterSimulator {
     }
 
     mutating func failNode(_ n: Int) {
-        guard nodes[n].isUp else { return }
-        nodes[n].isUp = false
+        guard hot[n].isUp else { return }
+        hot[n].isUp = false
         nodes[n].generation += 1
         emit(.nodeFailed, node: n)
         let cancelled = network.cancelAll(node: n, at: now.seconds)

@@ -122,6 +122,15 @@ public struct NodeSpec: Hashable, Sendable {
 }
 
 extension Architecture {
+    /// Position in `allCases`, for flat tables.
+    public var index: Int {
+        switch self {
+        case .x86_64: return 0
+        case .aarch64: return 1
+        case .arm32: return 2
+        }
+    }
+
     public var kubernetesName: String {
         switch self {
         case .x86_64: return "amd64"

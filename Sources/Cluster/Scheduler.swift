@@ -14,6 +14,18 @@ public enum FilterPlugin: String, Hashable, Sendable, CaseIterable {
     case maxPods = "MaxPods"
 
     public var name: String { rawValue }
+
+    /// Position in `allCases`, for counters.
+    var index: Int {
+        switch self {
+        case .nodeUnschedulable: return 0
+        case .nodeResourcesFit: return 1
+        case .nodeAffinity: return 2
+        case .taintToleration: return 3
+        case .imageArchitecture: return 4
+        case .maxPods: return 5
+        }
+    }
 }
 
 /// Score plugins: each rates a feasible node from 0 to 100.

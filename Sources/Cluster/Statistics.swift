@@ -109,11 +109,12 @@ public struct ClusterSummary: Hashable, Sendable {
 
 extension ClusterSimulator {
     public func summary() -> ClusterSummary {
-        let allocation = nodes.filter(\.hasJoined).map { n in
-            ClusterSummary.NodeAllocation(
-                node: n.spec.name, deviceType: n.spec.deviceType, isUp: n.isUp, pods: n.podCount,
-                cpuFraction: n.spec.capacity.cpuMillis > 0 ? Double(n.allocated.cpuMillis) / Double(n.spec.capacity.cpuMillis) : 0,
-                memoryFraction: n.spec.capacity.memoryBytes > 0 ? Double(n.allocated.memoryBytes) / Double(n.spec.capacity.memoryBytes) : 0,
+        let allocation = nodes.indices.filter { hot[$0].hasJoined }.map { i in
+            let n = nodes[i], h = hot[i]
+            return ClusterSummary.NodeAllocation(
+                node: n.spec.name, deviceType: n.spec.deviceType, isUp: h.isUp, pods: h.podCount,
+                cpuFraction: h.capacity.cpuMillis > 0 ? Double(h.allocated.cpuMillis) / Double(h.capacity.cpuMillis) : 0,
+                memoryFraction: h.capacity.memoryBytes > 0 ? Double(h.allocated.memoryBytes) / Double(h.capacity.memoryBytes) : 0,
                 cachedBytes: n.cachedBytes)
         }
         return ClusterSummary(
@@ -140,7 +141,7 @@ extension ClusterSimulator {
         guard let p = podByName[name] else { return nil }
         var verdicts: [SchedulingExplanation.NodeVerdict] = []
         var feasible: [Int] = []
-        for n in nodes.indices where nodes[n].hasJoined {
+        for n in nodes.indices where hot[n].hasJoined {
             if let rejection = filter(pod: p, node: n) {
                 verdicts.append(.init(node: nodes[n].spec.name, rejection: rejection, scores: [:], total: 0))
             } else {
@@ -189,6 +190,6 @@ extension ClusterSimulator {
 
     /// Resources reserved on a node.
     public func allocated(on node: String) -> Resources? {
-        nodes.first { $0.spec.name == node }?.allocated
+        nodes.firstIndex { $0.spec.name == node }.map { hot[$0].allocated }
     }
 }

@@ -1,0 +1,50 @@
+import Cluster
+import Simulation
+
+/// Scenarios built in code: the scheduler benchmark and the fidelity checks.
+public enum BuiltInScenarios {
+    /// A large mixed cluster for the scheduler / startup benchmark: `nodes` nodes of three
+    /// sizes, `images` images (one shared base layer plus their own), `pods` pods in
+    /// deployments of 100 with mixed requests; about 1 % ask for what no node has.
+    public static func scale(nodes nodeCount: Int, pods podCount: Int, images imageCount: Int = 20, seed: UInt64 = 1) -> ClusterScenario {
+        var rng = RandomSource(seed: seed)
+        let shapes: [(cpu: Int64, memory: Int64, weight: Int)] = [(4000, 8 * Units.GiB, 5), (8000, 32 * Units.GiB, 3), (16000, 64 * Units.GiB, 2)]
+        var nodes: [NodeSpec] = []
+        nodes.reserveCapacity(nodeCount)
+        for i in 0..<nodeCount {
+            let pick = Int(rng.next() % 10)
+            let shape = pick < 5 ? shapes[0] : (pick < 8 ? shapes[1] : shapes[2])
+            nodes.append(NodeSpec(name: "node-\(i)", deviceType: "cloud-\(shape.cpu / 1000)cpu",
+                                  capacity: Resources(cpuMillis: shape.cpu, memoryBytes: shape.memory),
+                                  bandwidth: Units.gbps, diskBytes: 200 * Units.GB,
+                                  labels: ["zone": "zone-\(i % 4)"], maxPods: 110))
+        }
+        let base = ImageSpec.Layer(digest: "sha256:base-runtime", sizeBytes: 80 * Units.MB)
+        var images: [ImageSpec] = []
+        for i in 0..<imageCount {
+            let own = Int64(20 + Int(rng.next() % 400)) * Units.MB
+            images.append(ImageSpec(name: "fn-\(i)", variants: [.x86_64: [base, .init(digest: "sha256:fn-\(i)", sizeBytes: own)]],
+                                    registries: ["registry"]))
+        }
+        let requests: [(Int64, Int64)] = [(100, 128 * Units.MiB), (250, 256 * Units.MiB), (500, 512 * Units.MiB),
+                                          (1000, 1 * Units.GiB), (2000, 2 * Units.GiB)]
+        var pods: [ClusterScenario.PodArrival] = []
+        pods.reserveCapacity(podCount)
+        for i in 0..<podCount {
+            let deployment = i / 100
+            let (cpu, memory) = requests[deployment % requests.count]
+            var spec = PodSpec(name: "pod-\(i)", owner: "deploy-\(deployment)", image: "fn-\(deployment % imageCount)",
+                               requests: Resources(cpuMillis: cpu, memoryBytes: memory),
+                               lifecycle: LifecycleProfile(startup: .lognormal(median: 1, sigma: 0.2, min: 0.3, max: 5),
+                                                           setup: .constant(0.5)))
+            if i % 100 == 99 { spec.requests.gpus = 1 }  // no node has a GPU: stays pending
+            // Arrivals spread over the first minute, as a rollout would create them.
+            pods.append(.init(pod: spec, at: .seconds(Double(i) / Double(max(1, podCount)) * 60)))
+        }
+        return ClusterScenario(
+            nodes: nodes, registries: [RegistrySpec(name: "registry", bandwidth: 10 * Units.gbps, roundTrip: 0.05)],
+            storage: StorageSpec(bandwidth: 40 * Units.gbps, capacityBytes: 2000 * Units.GB, roundTrip: 0.002),
+            images: images, pods: pods,
+            scheduler: SchedulerProfile(schedulingLatency: 0), seed: seed)
+    }
+}
