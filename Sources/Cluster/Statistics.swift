@@ -193,3 +193,12 @@ extension ClusterSimulator {
         nodes.firstIndex { $0.spec.name == node }.map { hot[$0].allocated }
     }
 }
+
+extension ClusterSimulator {
+    /// Pods that are not running (pending or failed) with the last reason recorded.
+    public func notRunning() -> [(pod: String, reason: String)] {
+        pods.filter { $0.phase == .pending || $0.phase == .failed }.map {
+            ($0.spec.name, "\($0.phase.rawValue): \($0.lastFailure ?? "waiting")")
+        }
+    }
+}

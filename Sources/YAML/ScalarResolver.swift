@@ -24,6 +24,23 @@ public enum ScalarResolver {
         return .string(text)
     }
 
+    /// The node a plain scalar stands for under the YAML 1.2 core schema (booleans are only
+    /// true/false in their three spellings; numbers in decimal, 0x and 0o forms).
+    public static func resolveCore(_ text: String) -> YAMLNode {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        if let first = text.first, first == "0", text.count > 1, !text.hasPrefix("0x"), !text.hasPrefix("0o"), !text.contains(".") {
+            return Int(text).map(YAMLNode.int) ?? .string(text)  // no YAML 1.1 octal: 0123 is 123
+        }
+        if let i = parseInt(text) { return .int(i) }
+        if let d = parseFloat(text) { return .double(d) }
+        return .string(text)
+    }
+
     /// Whether `text` written plain could be read back as anything but this string.
     public static func needsQuotes(_ text: String) -> Bool {
         let utf8 = text.utf8

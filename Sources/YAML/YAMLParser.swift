@@ -43,12 +43,24 @@ public enum YAMLPath {
 /// docs[1].root["b"]   // .bool(true)
 /// ```
 public struct YAMLParser: Sendable {
+    /// How plain (unquoted) scalars are typed.
+    public enum Schema: Sendable {
+        /// As Kubernetes tooling reads YAML (go-yaml): YAML 1.1 booleans such as `yes`, `on`, `y`.
+        case kubernetes
+        /// YAML 1.2 core schema: only `true`/`false` are booleans, so `name: n` or `country: no`
+        /// stay strings. For kubeprint's own files (scenarios).
+        case core
+    }
+
+    public var schema: Schema = .kubernetes
     /// Deepest nesting accepted; deeper input is refused rather than risking the stack.
     public var maxDepth: Int = 256
     /// Most nodes that alias expansion may add to one stream.
     public var aliasBudget: Int = 1_000_000
 
-    public init() {}
+    public init(schema: Schema = .kubernetes) {
+        self.schema = schema
+    }
 
     /// Parses every document in `text`. An empty text has no documents.
     /// - Throws: ``YAMLError`` with the line and column of the problem.
@@ -64,7 +76,7 @@ public struct YAMLParser: Sendable {
             }
             defer { yaml_parser_delete(parser) }
             yaml_parser_set_input_string(parser, base, buffer.count)
-            var builder = TreeBuilder(maxDepth: maxDepth, aliasBudget: aliasBudget)
+            var builder = TreeBuilder(maxDepth: maxDepth, aliasBudget: aliasBudget, schema: schema)
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(parser, &event) == 1 else {
@@ -122,15 +134,17 @@ private struct TreeBuilder {
 
     let maxDepth: Int
     var aliasBudget: Int
+    let schema: YAMLParser.Schema
     var documents: [YAMLDocument] = []
     var stack: [Frame] = []
     var root: YAMLNode?
     var marks: [String: YAMLMark] = [:]
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
 
-    init(maxDepth: Int, aliasBudget: Int) {
+    init(maxDepth: Int, aliasBudget: Int, schema: YAMLParser.Schema) {
         self.maxDepth = maxDepth
         self.aliasBudget = aliasBudget
+        self.schema = schema
     }
 
     /// The path of the next child in the innermost container.
@@ -168,7 +182,7 @@ private struct TreeBuilder {
                 try addKey(text, isMerge: isPlain && tag == nil && text == "<<", mark: mark)
                 return
             }
-            let node = try Self.scalar(text, tag: tag, isPlain: isPlain, mark: mark)
+            let node = try Self.scalar(text, tag: tag, isPlain: isPlain, mark: mark, schema: schema)
             try add(node, size: 1, anchor: Self.anchor(s.anchor), mark: mark)
         case YAML_ALIAS_EVENT:
             let name = Self.anchor(event.data.alias.anchor) ?? ""
@@ -221,9 +235,10 @@ private struct TreeBuilder {
         p.map { String(cString: $0) }
     }
 
-    static func scalar(_ text: String, tag: String?, isPlain: Bool, mark: YAMLMark) throws -> YAMLNode {
+    static func scalar(_ text: String, tag: String?, isPlain: Bool, mark: YAMLMark, schema: YAMLParser.Schema) throws -> YAMLNode {
         guard let tag, tag != "!" else {
-            return isPlain ? ScalarResolver.resolvePlain(text) : .string(text)
+            guard isPlain else { return .string(text) }
+            return schema == .core ? ScalarResolver.resolveCore(text) : ScalarResolver.resolvePlain(text)
         }
         let short = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
         switch short {

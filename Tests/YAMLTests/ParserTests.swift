@@ -96,3 +96,17 @@ struct ParserTests {
         #expect(throws: YAMLError.self) { try YAMLParser().parseSingle("") }
     }
 }
+
+@Suite("YAML core schema")
+struct CoreSchemaTests {
+    @Test("under the core schema only true/false are booleans")
+    func core() throws {
+        let doc = try YAMLParser(schema: .core).parseSingle("a: n\nb: yes\nc: true\nd: 0123\ne: 1.5\nf: ~\n")
+        #expect(doc.root["a"] == "n")
+        #expect(doc.root["b"] == "yes")
+        #expect(doc.root["c"] == true)
+        #expect(doc.root["d"] == 123)
+        #expect(doc.root["e"] == 1.5)
+        #expect(doc.root["f"] == .null)
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Playground
+import Simulation
+
+struct Simulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario on the simulated cluster and print what happened.",
+        discussion: """
+            Reads a scenario file (node pools, registries, images, deployments, failures; see \
+            the README), runs it in virtual time and prints a summary: time until every pod was \
+            ready, pod startup, image pull and container start percentiles, bytes pulled, cache \
+            hit rates and per-node allocation. The same scenario and seed always give the same \
+            result.
+
+            Examples:
+              kubeprint simulate scenarios/node-density.yaml
+              kubeprint simulate scenarios/dadi-scale.yaml --events events.csv --json
+              kubeprint simulate my.yaml --explain web-3 --until 30s
+            """)
+
+    @Argument(help: ArgumentHelp("The scenario file (YAML).", valueName: "scenario"))
+    var scenario: String
+
+    @Option(help: ArgumentHelp("Stop at this simulated time (e.g. 10m); default: the scenario's `until`, else when nothing is left to do.", valueName: "duration"))
+    var until: String?
+
+    @Option(help: "Override the scenario's seed.")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Stream every event to FILE (.csv or .jsonl).", valueName: "file"))
+    var events: String?
+
+    @Option(name: .customLong("nodes-csv"), help: ArgumentHelp("Write per-node allocation to FILE as CSV.", valueName: "file"))
+    var nodesCSV: String?
+
+    @Option(help: ArgumentHelp("After the run, explain how the scheduler sees POD: every node's filter verdict and scores.", valueName: "pod"))
+    var explain: String?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "No progress display.")
+    var quiet = false
+
+    init() {}
+
+    func validate() throws {
+        if let events, EventLogWriter.Format(path: events) == nil {
+            throw ValidationError("--events needs a .csv or .jsonl file name, not '\(events)'")
+        }
+        if let until, QuantityParser.seconds(.string(until)) == nil {
+            throw ValidationError("--until '\(until)' is not a duration (examples: 90s, 10m, 1h)")
+        }
+    }
+
+    func run() async throws {
+        var file = try ScenarioFile.load(path: scenario)
+        if let seed { file.cluster.seed = seed }
+        let limit = until.flatMap { QuantityParser.seconds(.string($0)) }.map(SimTime.seconds) ?? file.until ?? .infinity
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        var writer: EventLogWriter?
+        if let events, let format = EventLogWriter.Format(path: events) {
+            let w = try EventLogWriter(path: events, format: format)
+            writer = w
+            sim.onEvent = { w.write($0) }
+        }
+        let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: limit)
+        sim.run(until: limit, every: 200_000) { now in
+            progress.update(now)
+            return true
+        }
+        progress.finish()
+        writer?.close()
+        let summary = sim.summary()
+        let console = Console()
+        if json {
+            console.out(try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed), terminator: "")
+        } else {
+            console.out(ClusterReport.text(summary, scenario: file.name, seed: file.cluster.seed, pending: sim.notRunning()))
+            if let events, let writer { console.out("  event log           \(writer.written) events → \(events)") }
+        }
+        if let nodesCSV {
+            try ClusterReport.nodesCSV(summary).write(toFile: nodesCSV, atomically: true, encoding: .utf8)
+        }
+        if let explain {
+            guard let explanation = sim.explain(pod: explain) else {
+                throw ValidationError("--explain: the scenario has no pod named '\(explain)'")
+            }
+            console.out(explanation.description)
+        }
+    }
+}
+
+/// A one-line progress display on standard error, only when it is a terminal.
+final class Progress {
+    let enabled: Bool
+    let limit: SimTime
+    let started = ContinuousClock.now
+
+    init(enabled: Bool, limit: SimTime) {
+        self.enabled = enabled
+        self.limit = limit
+    }
+
+    func update(_ now: SimTime) {
+        guard enabled else { return }
+        var line = "\r  simulated \(now.seconds.fixed(1))s"
+        if limit != .infinity {
+            let fraction = min(1, now.seconds / max(limit.seconds, 1e-9))
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(Int(fraction * 100))%"
+        }
+        let wall = ContinuousClock.now - started
+        line += "  wall \(wall.components.seconds)s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("kubeprint simulate, end to end")
+struct SimulateCommandTests {
+    static let scenario = Fixtures.packageRoot.appendingPathComponent("scenarios/node-density.yaml").path
+
+    @Test("prints the summary and streams the event log")
+    func summaryAndLog() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let events = dir.appendingPathComponent("events.csv").path
+        let nodes = dir.appendingPathComponent("nodes.csv").path
+        let r = try Binary.kubeprint(["simulate", Self.scenario, "--events", events, "--nodes-csv", nodes])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("100 total: 100 ready"))
+        #expect(r.stdout.contains("image pull per pod  p50 2.0"))
+        let log = try String(contentsOfFile: events, encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains(",pod-ready,") }.count == 100)
+        #expect(try String(contentsOfFile: nodes, encoding: .utf8).hasPrefix("node,device_type,up,pods,"))
+    }
+
+    @Test("--json is the same bytes on every run; --seed changes the random parts")
+    func json() throws {
+        let a = try Binary.kubeprint(["simulate", Self.scenario, "--json"])
+        let b = try Binary.kubeprint(["simulate", Self.scenario, "--json"])
+        let c = try Binary.kubeprint(["simulate", Self.scenario, "--json", "--seed", "99"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+        _ = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8))
+    }
+
+    @Test("--explain shows the scheduler's reasoning")
+    func explain() throws {
+        let r = try Binary.kubeprint(["simulate", Self.scenario, "--explain", "density-0", "--until", "0s"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Scheduling of pod density-0:"))
+        #expect(r.stdout.contains("1 of 1 nodes pass every filter"))
+    }
+
+    @Test("a broken scenario: every problem with its position, exit 1")
+    func broken() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let path = dir.appendingPathComponent("bad.yaml")
+        try "nodePools:\n  - name: a\n    cpu: lots\nimages: []\ndeployments:\n  - {name: d, image: nope}\n".write(to: path, atomically: true, encoding: .utf8)
+        let r = try Binary.kubeprint(["simulate", path.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.yaml:3:10: error: 'cpu' must be CPU"))
+        #expect(r.stderr.contains("'d' uses unknown image 'nope'"))
+        #expect(r.stderr.contains("2 errors in the scenario; nothing was run"))
+    }
+}
