@@ -12,3 +12,4 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     .build/release/kubeprint bench convert --nodes "$nodes" --iterations 30 --work-directory /dev/shm
 fi
 .build/release/kubeprint bench convert --nodes "$nodes" --iterations 30
+.build/release/kubeprint bench cluster --nodes 5000 --pods 500,5000,50000

@@ -31,3 +31,7 @@ echo "== $first"
 cat "$first"
 echo
 echo "Deploy on a real cluster with: out/$name/deploy.sh -n $name --create-namespace"
+
+echo
+echo "== kubeprint simulate scenarios/node-density.yaml   (a simulated cluster in virtual time)"
+"$kubeprint" simulate scenarios/node-density.yaml -q
