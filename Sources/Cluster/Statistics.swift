@@ -79,6 +79,8 @@ public struct ClusterSummary: Hashable, Sendable {
     public var readyPods: Int
     public var pendingPods: Int
     public var failedPods: Int
+    /// Pods deleted and gone.
+    public var removedPods: Int
     public var lostPods: Int
     /// When the last pod became ready, if any did.
     public var timeToAllReady: SimTime?
@@ -122,6 +124,7 @@ extension ClusterSimulator {
             readyPods: pods.filter { $0.phase == .ready }.count,
             pendingPods: pods.filter { $0.phase == .pending }.count,
             failedPods: pods.filter { $0.phase == .failed }.count,
+            removedPods: pods.filter { $0.phase == .removed }.count,
             lostPods: stats.lostPods,
             timeToAllReady: stats.lastReady,
             podStartup: Percentiles(stats.timeToReady),

@@ -8,7 +8,7 @@ public enum ClusterReport {
         var lines: [String] = []
         lines.append("Scenario \(scenario) (seed \(seed))")
         lines.append("  simulated time      \(s.simulatedTime)   (\(s.events) events)")
-        lines.append("  pods                \(s.pods) total: \(s.readyPods) ready, \(s.pendingPods) pending, \(s.failedPods) failed, \(s.lostPods) lost to node failures")
+        lines.append("  pods                \(s.pods) total: \(s.readyPods) ready, \(s.pendingPods) pending, \(s.failedPods) failed, \(s.removedPods) deleted; \(s.lostPods) lost to node failures")
         lines.append("  all ready at        \(s.timeToAllReady?.description ?? "never")")
         lines.append("  pod startup         \(s.podStartup)   (created → ready)")
         lines.append("  image pull per pod  \(s.podImagePull)")
@@ -46,7 +46,7 @@ public enum ClusterReport {
         let object: [String: Any] = [
             "scenario": scenario, "seed": seed,
             "simulatedSeconds": round6(s.simulatedTime.seconds), "events": s.events,
-            "pods": ["total": s.pods, "ready": s.readyPods, "pending": s.pendingPods, "failed": s.failedPods, "lost": s.lostPods],
+            "pods": ["total": s.pods, "ready": s.readyPods, "pending": s.pendingPods, "failed": s.failedPods, "removed": s.removedPods, "lost": s.lostPods],
             "allReadySeconds": s.timeToAllReady.map { round6($0.seconds) } ?? NSNull(),
             "podStartupSeconds": stats(s.podStartup), "imagePullSeconds": stats(s.podImagePull),
             "containerStartSeconds": stats(s.containerStart), "layerTransferSeconds": stats(s.layerPullDuration),

@@ -216,3 +216,47 @@ struct EventLogTests {
         #expect(object["allReadySeconds"] is Double)
     }
 }
+
+@Suite("Shipped scenarios")
+struct ShippedScenarioTests {
+    static let folder = Fixtures.packageRoot.appendingPathComponent("scenarios")
+
+    static var files: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    @Test("every scenario in scenarios/ reads and runs")
+    func allRun() throws {
+        #expect(Self.files.count >= 5)
+        // The DADI scenarios run in the fidelity suite.
+        for name in Self.files where !name.hasPrefix("dadi-") {
+            let file = try ScenarioFile.load(path: Self.folder.appendingPathComponent(name).path)
+            var sim = try ClusterSimulator(scenario: file.cluster)
+            sim.run(until: file.until ?? .infinity)
+            #expect(sim.summary().readyPods + sim.summary().removedPods > 0, "\(name)")
+        }
+    }
+
+    @Test("the README's scenario example is scenarios/edge-demo.yaml")
+    func readmeExample() throws {
+        let readme = try Fixtures.text(Fixtures.packageRoot.appendingPathComponent("README.md"))
+        let file = try Fixtures.text(Self.folder.appendingPathComponent("edge-demo.yaml"))
+        let body = file.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        #expect(readme.contains("```yaml\n" + body + "```"))
+    }
+
+    @Test("the edge demo exercises joins, failures, deletions and GPU placement")
+    func edgeDemo() throws {
+        let file = try ScenarioFile.load(path: Self.folder.appendingPathComponent("edge-demo.yaml").path)
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.run(until: .seconds(200))
+        // The GPU pool joins at 2 m: the inference pods wait for it, then land only there.
+        let placed = (0..<6).compactMap { sim.node(of: "infer-\($0)") }
+        #expect(!placed.isEmpty && placed.allSatisfy { $0.hasPrefix("gpu-") })
+        #expect(Set(placed).count == placed.count)  // one GPU each
+        sim.run(until: .seconds(600))
+        let s = sim.summary()
+        #expect(s.lostPods >= 1)
+        #expect(s.removedPods == 6)
+    }
+}
