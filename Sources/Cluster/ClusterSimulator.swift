@@ -24,6 +24,12 @@ public struct ClusterSimulator {
         case nodeFails(Int)
         case nodeRecovers(Int)
         case nodeJoins(Int)
+        case arrival(workload: Int)
+        case invocationEnd(request: Int32, token: UInt32)
+        case scalerTick(function: Int)
+        case idleCheck(function: Int, generation: Int)
+        case monitorTick
+        case scaleCommand(Int)
     }
 
     struct PodState {
@@ -43,6 +49,11 @@ public struct ClusterSimulator {
         var pendingLayers = 0
         var usedCache = true
         var lastFailure: String?
+        /// For function replicas: the function and the replica index; -1 otherwise.
+        var function = -1
+        var replica = -1
+        var imageRank = 0
+        var extraSetup = 0.0
     }
 
     /// The fields the scheduler reads for every node on every attempt, kept apart in plain
@@ -58,6 +69,13 @@ public struct ClusterSimulator {
         var isUp: Bool
         var hasJoined: Bool
         var hasTaints: Bool
+        /// CPU used by running invocations, millicores, and its integrals for utilisation and energy.
+        var cpuInUse: Double = 0
+        var lastUsageChange: Double = 0
+        var busyIntegral: Double = 0
+        var dynamicEnergy: Double = 0
+        var upSince: Double = 0
+        var upSeconds: Double = 0
     }
 
     /// Everything the filters need to know about a pod, computed once per attempt.
@@ -132,7 +150,16 @@ public struct ClusterSimulator {
     var queue = EventQueue<Event>()
     public private(set) var now: SimTime = .zero
     public private(set) var eventsProcessed: UInt64 = 0
+    /// The limit of the current run: periodic ticks stop when nothing else is left and the run
+    /// has no limit.
+    var runLimit: SimTime = .infinity
     var stats = Statistics()
+    var faas = FaaSState()
+    var functionIndex: [String: Int] = [:]
+    var deviceTypeIndex: [String: Int] = [:]
+    var nodeDeviceType: [Int] = []
+    var workloadRandom = RandomSource(seed: 0)
+    var executionRandom = RandomSource(seed: 0)
 
     /// Receives every event as it happens (for streaming logs); `nil` to keep none.
     public var onEvent: ((ClusterEventRecord) -> Void)?
@@ -245,6 +272,7 @@ public struct ClusterSimulator {
         for (offset, addition) in scenario.nodeAdditions.enumerated() {
             queue.schedule(.nodeJoins(scenario.nodes.count + offset), at: addition.at)
         }
+        try setUpFunctions(imageIndex: imageIndex)
     }
 
     // MARK: Running
@@ -253,6 +281,7 @@ public struct ClusterSimulator {
     /// - Returns: whether events remain (the run stopped at the limit).
     @discardableResult
     public mutating func run(until limit: SimTime = .infinity) -> Bool {
+        runLimit = limit
         while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
             now = time
             eventsProcessed &+= 1
@@ -266,6 +295,7 @@ public struct ClusterSimulator {
     /// then (for progress bars); stops early when `progress` returns false.
     @discardableResult
     public mutating func run(until limit: SimTime = .infinity, every interval: Int = 100_000, progress: (SimTime) -> Bool) -> Bool {
+        runLimit = limit
         var count = 0
         while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
             now = time
@@ -301,7 +331,7 @@ public struct ClusterSimulator {
             guard pods[p].generation == generation, pods[p].phase == .starting else { return }
             pods[p].phase = .settingUp
             emit(.containerStarted, pod: p, duration: (now - (pods[p].imageReady ?? now)).seconds)
-            let setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom)
+            let setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom) + pods[p].extraSetup
             queue.schedule(.setupDone(pod: p, generation: generation), at: now + .seconds(setup))
         case .setupDone(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .settingUp else { return }
@@ -309,6 +339,7 @@ public struct ClusterSimulator {
             pods[p].ready = now
             stats.podReady(pods[p], at: now)
             emit(.podReady, pod: p, duration: (now - pods[p].created).seconds)
+            if pods[p].replica >= 0 { replicaReady(pods[p].replica) }
         case .deletePod(let name):
             guard let p = podByName[name] else { return }
             deletePod(p)
@@ -317,15 +348,33 @@ public struct ClusterSimulator {
             releasePod(p)
             pods[p].phase = .removed
             emit(.podRemoved, pod: p)
+            if pods[p].replica >= 0 { replicaRemoved(pods[p].replica) }
             capacityFreed()
         case .nodeFails(let n):
             failNode(n)
         case .nodeRecovers(let n):
             guard hot[n].hasJoined, !hot[n].isUp else { return }
             hot[n].isUp = true
+            hot[n].upSince = now.seconds
+            hot[n].lastUsageChange = now.seconds
             nodes[n].generation += 1
             emit(.nodeRecovered, node: n)
             capacityFreed()
+        case .arrival(let w):
+            requestArrives(workload: w)
+        case .invocationEnd(let request, let token):
+            invocationEnds(request: Int(request), token: token)
+        case .scalerTick(let f):
+            scalerTick(f)
+        case .idleCheck(let f, let generation):
+            idleCheck(f, generation: generation)
+        case .monitorTick:
+            monitorTick()
+        case .scaleCommand(let i):
+            let command = scenario.scaleCommands[i]
+            if let f = functionIndex[command.function] {
+                scale(f, to: command.replicas, reason: "scale command", inputs: nil)
+            }
         case .nodeJoins(let n):
             hot[n].hasJoined = true
             hot[n].isUp = true
@@ -374,6 +423,7 @@ public struct ClusterSimulator {
             pods[p].lastFailure = reason
             unschedulable.insert(p)
             emit(.podUnschedulable, pod: p, detail: reason)
+            if pods[p].replica >= 0 { replicaUnschedulable(pods[p].replica) }
             return
         }
         bind(p, to: n, score: decision.score, feasible: decision.feasible)
@@ -840,6 +890,8 @@ public struct ClusterSimulator {
 
     mutating func failNode(_ n: Int) {
         guard hot[n].isUp else { return }
+        advanceNodeUsage(n, to: now.seconds)
+        hot[n].upSeconds += now.seconds - hot[n].upSince
         hot[n].isUp = false
         nodes[n].generation += 1
         emit(.nodeFailed, node: n)
@@ -860,6 +912,7 @@ public struct ClusterSimulator {
             releasePod(p)
             stats.lostPods += 1
             emit(.podLost, pod: p, node: n, detail: "node failed while \(phase.rawValue)")
+            if pods[p].replica >= 0 { replicaLost(pods[p].replica) }
             if pods[p].owner >= 0 && phase != .terminating {
                 // The deployment's controller replaces it: the pod starts over elsewhere.
                 pods[p].phase = .pending

@@ -65,6 +65,14 @@ public struct ClusterScenario: Sendable {
     public var scheduler: SchedulerProfile
     public var kubelet: KubeletConfig
     public var seed: UInt64
+    public var functions: [FunctionSpec] = []
+    public var workloads: [WorkloadSpec] = []
+    public var scaleCommands: [ScaleCommand] = []
+    public var billing: BillingModel = .awsLambda
+    /// How often utilisation and replica counts are sampled, in seconds.
+    public var monitorInterval: Double = 1
+    /// Slow invocations down when a node's CPU is oversubscribed (time × demand / capacity).
+    public var slowdownWhenOversubscribed = false
 
     public init(nodes: [NodeSpec], nodeAdditions: [(node: NodeSpec, at: SimTime)] = [], registries: [RegistrySpec] = [RegistrySpec(name: "registry")],
                 storage: StorageSpec? = nil, images: [ImageSpec], pods: [PodArrival], deletions: [PodDeletion] = [],

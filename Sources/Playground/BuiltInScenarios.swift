@@ -48,3 +48,39 @@ public enum BuiltInScenarios {
             scheduler: SchedulerProfile(schedulingLatency: 0), seed: seed)
     }
 }
+
+extension BuiltInScenarios {
+    /// faas-sim's parametrised benchmark (bench_faassim.py, synthetic mode), rebuilt: `nodes`
+    /// identical nodes (4 CPU, 8 GiB, x86, 1 Gbit/s links, 10 Gbit/s uplink), `functions`
+    /// functions with one 100 MB image each (500m CPU, 256 MiB), an HTTP watchdog with 4
+    /// workers, exponential execution time with mean 0.1 s, 1 s startup, Poisson load split
+    /// evenly, the average-requests scaler (10 s window, 20 req/s per replica, max 50), run
+    /// until every request has completed.
+    public static func faasSimBenchmark(nodes nodeCount: Int, functions functionCount: Int, requests: Int, rate: Double, seed: UInt64 = 1) -> ClusterScenario {
+        let nodes = (0..<nodeCount).map { i in
+            NodeSpec(name: "node-\(i)", deviceType: "bench", capacity: Resources(cpuMillis: 4000, memoryBytes: 8 * Units.GiB),
+                     bandwidth: Units.gbps, diskBytes: 100 * Units.GB)
+        }
+        var images: [ImageSpec] = []
+        var functions: [FunctionSpec] = []
+        var workloads: [WorkloadSpec] = []
+        let perFunction = requests / max(1, functionCount)
+        for f in 0..<functionCount {
+            let name = "fn-\(f)"
+            images.append(.single("image-\(f)", sizes: [.x86_64: 100 * Units.MB]))
+            functions.append(FunctionSpec(
+                name: name, images: [FunctionImage(image: "image-\(f)", requests: Resources(cpuMillis: 500, memoryBytes: 256 * Units.MiB))],
+                behaviour: .httpWatchdog(workers: 4), defaultExecutionTime: .exponential(mean: 0.1),
+                lifecycle: LifecycleProfile(startup: .constant(1)), minReplicas: 1, maxReplicas: 50,
+                scaler: .averageRequests(targetPerReplica: 20, window: 10)))
+            let extra = f < requests % max(1, functionCount) ? 1 : 0
+            workloads.append(WorkloadSpec(function: name, pattern: .poisson(rate: rate / Double(max(1, functionCount))), maxRequests: perFunction + extra))
+        }
+        var scenario = ClusterScenario(
+            nodes: nodes, registries: [RegistrySpec(name: "registry", bandwidth: 10 * Units.gbps, roundTrip: 0.001)],
+            images: images, pods: [], scheduler: SchedulerProfile(schedulingLatency: 0), seed: seed)
+        scenario.functions = functions
+        scenario.workloads = workloads
+        return scenario
+    }
+}

@@ -1,0 +1,584 @@
+import Simulation
+
+/// The FaaS platform on top of the cluster: function replicas are pods, requests are routed
+/// to ready replicas, scalers add and remove replicas, and usage is accounted.
+extension ClusterSimulator {
+    // MARK: Set-up
+
+    mutating func setUpFunctions(imageIndex: [String: Int]) throws {
+        workloadRandom = RandomSource(seed: scenario.seed &+ 0x5EED)
+        executionRandom = RandomSource(seed: scenario.seed &+ 0xE7EC)
+        for (n, node) in nodes.enumerated() {
+            if deviceTypeIndex[node.spec.deviceType] == nil { deviceTypeIndex[node.spec.deviceType] = deviceTypeIndex.count }
+            nodeDeviceType.append(deviceTypeIndex[node.spec.deviceType] ?? 0)
+            _ = n
+        }
+        for spec in scenario.functions {
+            guard functionIndex[spec.name] == nil else { throw ClusterError("function '\(spec.name)' is declared twice") }
+            guard !spec.images.isEmpty else { throw ClusterError("function '\(spec.name)' has no image") }
+            guard spec.maxReplicas >= spec.minReplicas, spec.minReplicas >= 0 else {
+                throw ClusterError("function '\(spec.name)': max replicas \(spec.maxReplicas) is below min \(spec.minReplicas)")
+            }
+            var images: [Int] = []
+            for image in spec.images {
+                guard let i = imageIndex[image.image] else {
+                    throw ClusterError("function '\(spec.name)' uses unknown image '\(image.image)'", hint: "declare the image under images")
+                }
+                images.append(i)
+            }
+            functionIndex[spec.name] = faas.functions.count
+            var f = FaaSState.Function(spec: spec, images: images)
+            switch spec.scaler {
+            case .fixed:
+                f.interval = 0
+            case .requestRate(let threshold, let step, let interval):
+                f.requestRate = RequestRateScaler(threshold: threshold, step: step, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
+                f.interval = interval
+            case .averageRequests(let target, let window):
+                f.average = AverageRequestsScaler(target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
+                f.interval = window
+            case .hpa(let metric, let target, let period, let window):
+                f.hpa = HorizontalPodAutoscaler(metric: metric, target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas,
+                                                stabilizationWindow: window)
+                f.interval = period
+            case .kpa(let c, let u, let stable, let panicPct, let threshold, let grace, let tick):
+                f.kpa = KnativeAutoscaler(targetConcurrency: c, utilization: u, stableWindow: stable, panicWindowPercent: panicPct,
+                                          panicThreshold: threshold, scaleToZeroGrace: grace, minReplicas: spec.minReplicas,
+                                          maxReplicas: spec.maxReplicas)
+                f.interval = tick
+            }
+            f.total.reserveCapacity(1024)
+            faas.functions.append(f)
+            ownerNames.append(spec.name)
+            ownerCounts.append(Array(repeating: 0, count: nodes.count))
+        }
+        for (i, w) in scenario.workloads.enumerated() {
+            guard let f = functionIndex[w.function] else {
+                throw ClusterError("a workload names unknown function '\(w.function)'", hint: "declare it under functions")
+            }
+            faas.workloads.append(FaaSState.Workload(spec: w, function: f))
+            if let first = nextArrival(workload: i, after: w.start, first: true) {
+                faas.outstandingWorkloads += 1
+                queue.schedule(.arrival(workload: i), at: .seconds(first))
+            }
+        }
+        for (i, command) in scenario.scaleCommands.enumerated() {
+            guard functionIndex[command.function] != nil else { throw ClusterError("a scale command names unknown function '\(command.function)'") }
+            queue.schedule(.scaleCommand(i), at: .seconds(command.at))
+        }
+        for f in faas.functions.indices {
+            scale(f, to: faas.functions[f].spec.minReplicas, reason: "deploy (min replicas)", inputs: nil)
+            if faas.functions[f].interval > 0 {
+                queue.schedule(.scalerTick(function: f), at: .seconds(faas.functions[f].interval))
+            }
+        }
+        faas.monitorBusy = Array(repeating: 0, count: nodes.count)
+        if !faas.functions.isEmpty { queue.schedule(.monitorTick, at: .seconds(scenario.monitorInterval)) }
+    }
+
+    // MARK: Workloads
+
+    /// The time of the workload's next request after `t`, or `nil` when it is done.
+    mutating func nextArrival(workload w: Int, after t: Double, first: Bool = false) -> Double? {
+        let spec = faas.workloads[w].spec
+        if let limit = spec.maxRequests, faas.workloads[w].sent >= limit { return nil }
+        let end = spec.duration.map { spec.start + $0 } ?? .infinity
+        func thinning(_ rate: (Double) -> Double, maxRate: Double) -> Double? {
+            guard maxRate > 0 else { return nil }
+            var time = t
+            while true {
+                time += -Foundation_log(1 - workloadRandom.nextUnit()) / maxRate
+                if time > end { return nil }
+                if workloadRandom.nextUnit() * maxRate <= max(0, rate(time)) { return time }
+            }
+        }
+        var next: Double?
+        switch spec.pattern {
+        case .constant(let rate):
+            guard rate > 0 else { return nil }
+            next = first ? t : t + 1 / rate
+        case .poisson(let rate):
+            guard rate > 0 else { return nil }
+            next = t + -Foundation_log(1 - workloadRandom.nextUnit()) / rate
+        case .sine(let mean, let amplitude, let period):
+            next = thinning({ mean + amplitude * Foundation_sin(2 * Double.pi * ($0 - spec.start) / period) }, maxRate: mean + abs(amplitude))
+        case .ramp(let from, let to):
+            let length = spec.duration ?? 0
+            next = thinning({ length > 0 ? from + (to - from) * min(1, ($0 - spec.start) / length) : to }, maxRate: max(from, to))
+        case .bursts(let base, let burst, let every, let length):
+            next = thinning({ time in
+                let phase = (time - spec.start).truncatingRemainder(dividingBy: every)
+                return phase < length ? burst : base
+            }, maxRate: max(base, burst))
+        case .trace(let counts):
+            while faas.workloads[w].minuteTimes.isEmpty {
+                let m = faas.workloads[w].minute
+                guard m < counts.count else { return nil }
+                faas.workloads[w].minute += 1
+                let start = spec.start + Double(m) * 60
+                var times = (0..<max(0, counts[m])).map { _ in start + workloadRandom.nextUnit() * 60 }
+                times.sort(by: >)
+                faas.workloads[w].minuteTimes = times
+            }
+            next = faas.workloads[w].minuteTimes.popLast()
+        }
+        guard let n = next, n <= end else { return nil }
+        return n
+    }
+
+    mutating func requestArrives(workload w: Int) {
+        let f = faas.workloads[w].function
+        faas.workloads[w].sent += 1
+        if let next = nextArrival(workload: w, after: now.seconds) {
+            queue.schedule(.arrival(workload: w), at: .seconds(next))
+        } else {
+            faas.outstandingWorkloads -= 1
+        }
+        newRequest(function: f)
+    }
+
+    mutating func newRequest(function f: Int) {
+        let t = now.seconds
+        integrate(f, at: t)
+        faas.functions[f].arrivals += 1
+        faas.functions[f].arrivalsSinceTick += 1
+        faas.functions[f].idleGeneration += 1
+        faas.functions[f].lastActivity = t
+        let slot: Int
+        if let free = faas.freeRequests.popLast() {
+            slot = Int(free)
+            faas.requests[slot].token &+= 1
+        } else {
+            slot = faas.requests.count
+            faas.requests.append(FaaSState.Request())
+        }
+        faas.requests[slot].function = Int32(f)
+        faas.requests[slot].replica = -1
+        faas.requests[slot].arrival = t
+        faas.requests[slot].coldEnd = -1
+        faas.requests[slot].failure = nil
+        faas.requests[slot].memoryKill = false
+        faas.functions[f].inflight += 1
+        faas.functions[f].ingress += faas.functions[f].spec.requestBytes
+        if faas.functions[f].ready.isEmpty {
+            if faas.functions[f].blocked {
+                fail(slot, .noCapacity)
+                return
+            }
+            faas.functions[f].coldStarts += 1
+            faas.requests[slot].coldEnd = 0  // marks "waited for a replica"
+            faas.functions[f].coldQueue.push(slot)
+            if faas.functions[f].replicas.isEmpty {
+                // Scale from zero: the request waits for the new replica instead of failing.
+                scale(f, to: max(1, faas.functions[f].spec.minReplicas), reason: "request while scaled to zero", inputs: nil)
+            }
+            return
+        }
+        dispatch(slot, to: pickReplica(f))
+    }
+
+    func pickReplica(_ f: Int) -> Int {
+        let fn = faas.functions[f]
+        switch fn.spec.loadBalancing {
+        case .roundRobin:
+            return fn.ready[fn.rr % fn.ready.count]
+        case .leastOutstanding:
+            var best = fn.ready[0], bestLoad = Int.max
+            for r in fn.ready {
+                let load = faas.replicas[r].running + faas.replicas[r].queue.count
+                if load < bestLoad { best = r; bestLoad = load }
+            }
+            return best
+        }
+    }
+
+    mutating func dispatch(_ slot: Int, to r: Int) {
+        let f = faas.replicas[r].function
+        if faas.functions[f].spec.loadBalancing == .roundRobin { faas.functions[f].rr &+= 1 }
+        faas.requests[slot].replica = Int32(r)
+        if faas.requests[slot].coldEnd == 0 { faas.requests[slot].coldEnd = now.seconds }
+        if faas.replicas[r].running < faas.functions[f].spec.workers {
+            startExecution(slot, on: r)
+        } else if let limit = faas.functions[f].spec.queueLimit, faas.replicas[r].queue.count >= limit {
+            fail(slot, .queueFull)
+        } else {
+            faas.replicas[r].queue.push(slot)
+        }
+    }
+
+    mutating func startExecution(_ slot: Int, on r: Int) {
+        let f = faas.replicas[r].function
+        let n = faas.replicas[r].node
+        let t = now.seconds
+        integrate(f, at: t)
+        faas.replicas[r].running += 1
+        faas.functions[f].running += 1
+        faas.requests[slot].execStart = t
+        faas.requests[slot].replica = Int32(r)
+        let spec = faas.functions[f].spec
+        var duration: Double
+        if spec.executionTime.isEmpty {
+            duration = spec.defaultExecutionTime.sample(using: &executionRandom)
+        } else {
+            duration = (spec.executionTime[nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
+        }
+        if case .forking(let overhead) = spec.behaviour { duration += overhead }
+        changeCPU(node: n, by: spec.cpuPerInvocation, at: t)
+        if scenario.slowdownWhenOversubscribed {
+            let demand = hot[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
+            if demand > 1 { duration *= demand }
+        }
+        if let memory = spec.memoryPerInvocation, let limit = spec.memoryLimit, memory.sample(using: &executionRandom) > Double(limit) {
+            faas.requests[slot].memoryKill = true
+            duration *= 0.5  // killed part-way through
+        }
+        if let timeout = spec.timeout, duration > timeout {
+            duration = timeout
+            if !faas.requests[slot].memoryKill { faas.requests[slot].failure = .timeout }
+        }
+        queue.schedule(.invocationEnd(request: Int32(slot), token: tokenFor(slot, replica: r)), at: now + .seconds(duration))
+    }
+
+    /// Ties an invocation to its request slot and to the replica's life: a replica that is
+    /// lost or restarted bumps its generation, and its running invocations then fail.
+    func tokenFor(_ slot: Int, replica r: Int) -> UInt32 {
+        faas.requests[slot].token &* 65_521 &+ faas.replicas[r].generation
+    }
+
+    mutating func invocationEnds(request slot: Int, token: UInt32) {
+        let r = Int(faas.requests[slot].replica)
+        guard r >= 0, token == tokenFor(slot, replica: r) else {
+            return
+        }
+        let f = faas.replicas[r].function
+        let t = now.seconds
+        let spec = faas.functions[f].spec
+        integrate(f, at: t)
+        faas.replicas[r].running -= 1
+        faas.functions[f].running -= 1
+        let n = faas.replicas[r].node
+        changeCPU(node: n, by: -spec.cpuPerInvocation, at: t)
+        let duration = t - faas.requests[slot].execStart
+        let node = hot[n]
+        let share = min(1, spec.cpuPerInvocation / max(1, Double(node.capacity.cpuMillis)))
+        faas.functions[f].energy += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * share * duration
+        let memory = Double(spec.memoryLimit ?? spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes)
+        faas.functions[f].gbSeconds += memory / 1e9 * duration
+        if faas.requests[slot].memoryKill {
+            fail(slot, .memoryLimit)
+            restartReplica(r)
+        } else if let failure = faas.requests[slot].failure {
+            fail(slot, failure)
+        } else {
+            let req = faas.requests[slot]
+            let coldWait = req.coldEnd > 0 ? req.coldEnd - req.arrival : 0
+            let queued = req.execStart - max(req.arrival, req.coldEnd > 0 ? req.coldEnd : req.arrival)
+            faas.functions[f].completed += 1
+            faas.functions[f].egress += spec.responseBytes
+            faas.functions[f].cold.append(Float(coldWait))
+            faas.functions[f].wait.append(Float(queued))
+            faas.functions[f].exec.append(Float(duration))
+            faas.functions[f].total.append(Float(t - req.arrival))
+            finish(slot, function: f)
+        }
+        if !faas.replicas[r].isReady || faas.replicas[r].isRemoved { return }
+        if let next = faas.replicas[r].queue.pop() { startExecution(next, on: r) }
+    }
+
+    mutating func fail(_ slot: Int, _ failure: RequestFailure) {
+        let f = Int(faas.requests[slot].function)
+        faas.functions[f].failures[failure, default: 0] += 1
+        finish(slot, function: f)
+    }
+
+    mutating func finish(_ slot: Int, function f: Int) {
+        integrate(f, at: now.seconds)
+        faas.functions[f].inflight -= 1
+        faas.requests[slot].token &+= 1
+        faas.requests[slot].replica = -1
+        faas.freeRequests.append(Int32(slot))
+        faas.functions[f].lastActivity = now.seconds
+        if faas.functions[f].inflight == 0, let keepAlive = faas.functions[f].spec.keepAlive, faas.functions[f].spec.minReplicas == 0,
+           faas.functions[f].kpa == nil
+        {
+            queue.schedule(.idleCheck(function: f, generation: faas.functions[f].idleGeneration), at: now + .seconds(keepAlive))
+        }
+    }
+
+    /// Advances a function's time integrals (in-flight requests, CPU in use) to `t`.
+    mutating func integrate(_ f: Int, at t: Double) {
+        let dt = t - faas.functions[f].lastIntegral
+        if dt > 0 {
+            faas.functions[f].concurrencyIntegral += Double(faas.functions[f].inflight) * dt
+            faas.functions[f].cpuIntegral += Double(faas.functions[f].running) * faas.functions[f].spec.cpuPerInvocation * dt
+            faas.functions[f].lastIntegral = t
+        }
+    }
+
+    mutating func changeCPU(node n: Int, by delta: Double, at t: Double) {
+        advanceNodeUsage(n, to: t)
+        hot[n].cpuInUse = max(0, hot[n].cpuInUse + delta)
+    }
+
+    mutating func advanceNodeUsage(_ n: Int, to t: Double) {
+        let dt = t - hot[n].lastUsageChange
+        guard dt > 0 else { return }
+        let capacity = max(1, Double(hot[n].capacity.cpuMillis))
+        let utilisation = min(1, hot[n].cpuInUse / capacity)  // never above 100 %
+        hot[n].busyIntegral += utilisation * dt
+        hot[n].dynamicEnergy += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * utilisation * dt
+        hot[n].lastUsageChange = t
+    }
+
+    // MARK: Replicas
+
+    mutating func scale(_ f: Int, to requested: Int, reason: String, inputs: ScalingInputs?) {
+        let spec = faas.functions[f].spec
+        var desired = min(spec.maxReplicas, max(0, requested))
+        // Keep one replica while requests wait or within the keep-alive period.
+        if desired == 0 && faas.functions[f].inflight > 0 { desired = 1 }
+        let current = faas.functions[f].replicas.count
+        faas.scalingLog.append(ScalingRecord(time: now.seconds, function: spec.name, from: current, to: desired, scaler: spec.scaler.name,
+                                             reason: reason, arrivals: inputs?.arrivals ?? 0, interval: inputs?.interval ?? 0,
+                                             readyReplicas: faas.functions[f].ready.count, averageConcurrency: inputs?.averageConcurrency ?? 0))
+        if desired > current {
+            for _ in current..<desired { addReplica(f) }
+        } else if desired < current {
+            removeReplicas(f, count: current - desired)
+        }
+        recordReplicas(f)
+    }
+
+    mutating func recordReplicas(_ f: Int) {
+        let count = faas.functions[f].replicas.count
+        faas.functions[f].maxReplicas = max(faas.functions[f].maxReplicas, count)
+        faas.functions[f].replicaTimeline.append((now.seconds, count, faas.functions[f].ready.count))
+    }
+
+    mutating func addReplica(_ f: Int) {
+        let spec = faas.functions[f].spec
+        let image = spec.images[0]
+        let name = "\(spec.name)-\(faas.functions[f].nextName)"
+        faas.functions[f].nextName += 1
+        let pod = PodSpec(name: name, owner: spec.name, image: image.image, requests: image.requests, nodeSelector: image.nodeSelector,
+                          lifecycle: LifecycleProfile(startup: spec.lifecycle.startup, setup: spec.lifecycle.setup, terminationGrace: spec.teardown))
+        let p = pods.count
+        var state = PodState(spec: pod, image: faas.functions[f].images[0], owner: ownerIndexOf(spec.name), created: now)
+        state.function = f
+        state.replica = faas.replicas.count
+        state.extraSetup = spec.codeBytes > 0 ? Double(spec.codeBytes) / max(1, spec.codeBandwidth) : 0
+        pods.append(state)
+        podByName[name] = p
+        faas.replicas.append(FaaSState.Replica(pod: p, function: f, created: now.seconds))
+        faas.functions[f].replicas.append(faas.replicas.count - 1)
+        emit(.podCreated, pod: p)
+        enqueue(p)
+    }
+
+    func ownerIndexOf(_ name: String) -> Int {
+        ownerNames.firstIndex(of: name) ?? -1
+    }
+
+    /// Removes exactly `count` replicas: ones not ready yet first, then the least busy,
+    /// newest first. Queued requests go back to the function; running ones finish.
+    mutating func removeReplicas(_ f: Int, count: Int) {
+        var candidates = faas.functions[f].replicas
+        candidates.sort { a, b in
+            let ra = faas.replicas[a], rb = faas.replicas[b]
+            if ra.isReady != rb.isReady { return !ra.isReady }
+            let la = ra.running + ra.queue.count, lb = rb.running + rb.queue.count
+            if la != lb { return la < lb }
+            return a > b
+        }
+        var requeue: [Int] = []
+        for r in candidates.prefix(count) {
+            faas.replicas[r].isRemoved = true
+            faas.functions[f].replicas.removeAll { $0 == r }
+            faas.functions[f].ready.removeAll { $0 == r }
+            requeue += faas.replicas[r].queue.drain()
+            account(replica: r)
+            deletePod(faas.replicas[r].pod)
+        }
+        for slot in requeue { reroute(slot, function: f) }
+    }
+
+    mutating func reroute(_ slot: Int, function f: Int) {
+        if faas.functions[f].ready.isEmpty {
+            if faas.requests[slot].coldEnd < 0 { faas.requests[slot].coldEnd = 0 }
+            faas.functions[f].coldQueue.push(slot)
+            if faas.functions[f].replicas.isEmpty { scale(f, to: 1, reason: "requests waiting", inputs: nil) }
+        } else {
+            dispatch(slot, to: pickReplica(f))
+        }
+    }
+
+    /// Adds a replica's lifetime to its function's usage (billing).
+    mutating func account(replica r: Int) {
+        let f = faas.replicas[r].function
+        let p = faas.replicas[r].pod
+        let lifetime = max(0, now.seconds - faas.replicas[r].created)
+        faas.functions[f].replicaSeconds += lifetime
+        let requests = pods[p].spec.requests
+        faas.functions[f].diskGBSeconds += Double(requests.diskBytes) / 1e9 * lifetime
+        let n = pods[p].node >= 0 ? pods[p].node : faas.replicas[r].node
+        if n >= 0 {
+            let share = Double(requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
+            faas.functions[f].nodeShareHours[nodes[n].spec.deviceType, default: 0] += lifetime / 3600 * share
+        }
+    }
+
+    mutating func replicaReady(_ r: Int) {
+        guard !faas.replicas[r].isRemoved else { return }
+        let f = faas.replicas[r].function
+        faas.replicas[r].isReady = true
+        faas.replicas[r].node = pods[faas.replicas[r].pod].node
+        faas.replicas[r].readySince = now.seconds
+        faas.functions[f].ready.append(r)
+        faas.functions[f].blocked = false
+        recordReplicas(f)
+        while let slot = faas.functions[f].coldQueue.pop() {
+            dispatch(slot, to: pickReplica(f))
+        }
+    }
+
+    /// A replica stops serving (its node failed, or it is restarting): running invocations
+    /// fail, queued requests go back to the function.
+    mutating func replicaDown(_ r: Int, failRunning: Bool) {
+        let f = faas.replicas[r].function
+        let wasReady = faas.replicas[r].isReady
+        faas.replicas[r].isReady = false
+        faas.functions[f].ready.removeAll { $0 == r }
+        faas.replicas[r].generation &+= 1
+        if wasReady && faas.replicas[r].running > 0 {
+            let n = faas.replicas[r].node
+            changeCPU(node: n, by: -Double(faas.replicas[r].running) * faas.functions[f].spec.cpuPerInvocation, at: now.seconds)
+            integrate(f, at: now.seconds)
+            faas.functions[f].running -= faas.replicas[r].running
+            // The running invocations' end events are now stale; count them here.
+            let lost = faas.replicas[r].running
+            faas.replicas[r].running = 0
+            if failRunning {
+                faas.functions[f].failures[.replicaLost, default: 0] += lost
+                faas.functions[f].inflight -= lost
+            }
+        }
+        for slot in faas.replicas[r].queue.drain() { reroute(slot, function: f) }
+        recordReplicas(f)
+    }
+
+    mutating func replicaLost(_ r: Int) {
+        guard !faas.replicas[r].isRemoved else { return }
+        replicaDown(r, failRunning: true)
+    }
+
+    mutating func restartReplica(_ r: Int) {
+        guard !faas.replicas[r].isRemoved, faas.replicas[r].isReady else { return }
+        replicaDown(r, failRunning: true)
+        let p = faas.replicas[r].pod
+        pods[p].generation += 1
+        pods[p].phase = .starting
+        pods[p].imageReady = now
+        let startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
+        queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
+    }
+
+    mutating func replicaRemoved(_ r: Int) {
+        faas.replicas[r].isRemoved = true
+    }
+
+    /// The replica's pod fits nowhere with its image: try the next image in the ranking;
+    /// with none left, requests waiting for the function fail for lack of capacity.
+    mutating func replicaUnschedulable(_ r: Int) {
+        let f = faas.replicas[r].function
+        let p = faas.replicas[r].pod
+        let rank = pods[p].imageRank + 1
+        let spec = faas.functions[f].spec
+        if rank < spec.images.count {
+            pods[p].imageRank = rank
+            pods[p].image = faas.functions[f].images[rank]
+            pods[p].spec.image = spec.images[rank].image
+            pods[p].spec.requests = spec.images[rank].requests
+            pods[p].spec.nodeSelector = spec.images[rank].nodeSelector
+            unschedulable.remove(p)
+            enqueue(p)
+            return
+        }
+        if faas.functions[f].ready.isEmpty {
+            faas.functions[f].blocked = true
+            while let slot = faas.functions[f].coldQueue.pop() { fail(slot, .noCapacity) }
+        }
+    }
+
+    // MARK: Scalers, idleness, monitoring
+
+    var isFaaSActive: Bool {
+        faas.outstandingWorkloads > 0 || faas.functions.contains { $0.inflight > 0 }
+    }
+
+    mutating func scalerTick(_ f: Int) {
+        let t = now.seconds
+        integrate(f, at: t)
+        let fn = faas.functions[f]
+        let interval = t - fn.lastTick
+        let inputs = ScalingInputs(
+            now: t, replicas: fn.replicas.count, readyReplicas: fn.ready.count, arrivals: fn.arrivalsSinceTick, interval: interval,
+            averageConcurrency: interval > 0 ? fn.concurrencyIntegral / interval : 0,
+            averageCPUMillis: interval > 0 ? fn.cpuIntegral / interval : 0,
+            cpuRequestMillis: Double(fn.spec.images[0].requests.cpuMillis))
+        faas.functions[f].arrivalsSinceTick = 0
+        faas.functions[f].concurrencyIntegral = 0
+        faas.functions[f].cpuIntegral = 0
+        faas.functions[f].lastTick = t
+        var decision: ScalingDecision?
+        if let s = faas.functions[f].requestRate { decision = s.decide(inputs) }
+        if let s = faas.functions[f].average { decision = s.decide(inputs) }
+        if faas.functions[f].hpa != nil { decision = faas.functions[f].hpa?.decide(inputs) }
+        if faas.functions[f].kpa != nil { decision = faas.functions[f].kpa?.decide(inputs) }
+        if var d = decision {
+            // Scale to zero waits for the keep-alive period (KPA has its own rule).
+            if d.desired == 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive, t - fn.lastActivity < keepAlive {
+                d.desired = max(1, min(fn.replicas.count, 1))
+                d.reason += "; kept alive"
+            }
+            scale(f, to: d.desired, reason: d.reason, inputs: inputs)
+        }
+        // Periodic work stops once no request is left, unless the run has a time limit.
+        if isFaaSActive || runLimit != .infinity {
+            queue.schedule(.scalerTick(function: f), at: now + .seconds(fn.interval))
+        }
+    }
+
+    mutating func idleCheck(_ f: Int, generation: Int) {
+        guard faas.functions[f].idleGeneration == generation, faas.functions[f].inflight == 0 else { return }
+        scale(f, to: 0, reason: "idle for \(faas.functions[f].spec.keepAlive ?? 0) s (keep-alive)", inputs: nil)
+    }
+
+    mutating func monitorTick() {
+        let t = now.seconds
+        let dt = t - faas.lastMonitor
+        var sum = 0.0, peak = 0.0, count = 0
+        for n in nodes.indices where hot[n].isUp {
+            advanceNodeUsage(n, to: t)
+            let u = dt > 0 ? min(1, (hot[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
+            faas.monitorBusy[n] = hot[n].busyIntegral
+            sum += u
+            peak = max(peak, u)
+            count += 1
+        }
+        faas.lastMonitor = t
+        faas.utilizationTimeline.append((t, count > 0 ? sum / Double(count) : 0, peak))
+        for f in faas.functions.indices { recordReplicas(f) }
+        if isFaaSActive || runLimit != .infinity {
+            queue.schedule(.monitorTick, at: now + .seconds(scenario.monitorInterval))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
+@inline(__always) func Foundation_sin(_ x: Double) -> Double { sin(x) }

@@ -1,0 +1,108 @@
+import Simulation
+
+/// Per-function results of a run.
+public struct FunctionSummary: Hashable, Sendable {
+    public var name: String
+    public var scaler: String
+    public var requests: Int
+    public var completed: Int
+    public var failures: [RequestFailure: Int]
+    /// Requests that found no ready replica and waited for one (cold starts).
+    public var coldStarts: Int
+    public var throughput: Double
+    public var wait: Percentiles
+    public var coldStart: Percentiles
+    public var execution: Percentiles
+    public var latency: Percentiles
+    public var maxReplicas: Int
+    public var finalReplicas: Int
+    public var energyJoules: Double
+    public var usage: FunctionUsage
+    public var cost: Double
+
+    public var failed: Int { failures.values.reduce(0, +) }
+}
+
+/// What the FaaS platform did in a run.
+public struct FaaSSummary: Hashable, Sendable {
+    public var functions: [FunctionSummary]
+    public var requests: Int
+    public var completed: Int
+    public var failed: Int
+    public var throughput: Double
+    public var latency: Percentiles
+    /// Energy of all nodes: idle power over their up time plus the dynamic part.
+    public var energyJoules: Double
+    public var meanUtilization: Double
+    public var peakUtilization: Double
+    public var scalingDecisions: Int
+}
+
+extension ClusterSimulator {
+    /// The FaaS part of the run's results; `nil` when the scenario has no functions.
+    public func faasSummary() -> FaaSSummary? {
+        guard !faas.functions.isEmpty else { return nil }
+        let t = now.seconds
+        var functions: [FunctionSummary] = []
+        var all: [Double] = []
+        for fn in faas.functions {
+            var usage = FunctionUsage(function: fn.spec.name, requests: fn.arrivals, gbSeconds: fn.gbSeconds, ingressBytes: fn.ingress,
+                                      egressBytes: fn.egress, diskGBSeconds: fn.diskGBSeconds, replicaSeconds: fn.replicaSeconds,
+                                      nodeShareHours: fn.nodeShareHours)
+            for r in fn.replicas {
+                // Replicas still alive are billed up to now.
+                let lifetime = max(0, t - faas.replicas[r].created)
+                usage.replicaSeconds += lifetime
+                let p = faas.replicas[r].pod
+                let n = pods[p].node
+                if n >= 0 {
+                    let share = Double(pods[p].spec.requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
+                    usage.nodeShareHours[nodes[n].spec.deviceType, default: 0] += lifetime / 3600 * share
+                }
+                usage.diskGBSeconds += Double(pods[p].spec.requests.diskBytes) / 1e9 * lifetime
+            }
+            let totals = fn.total.map(Double.init)
+            all += totals
+            let firstStart = scenario.workloads.filter { $0.function == fn.spec.name }.map(\.start).min() ?? 0
+            let span = max(1e-9, t - firstStart)
+            functions.append(FunctionSummary(
+                name: fn.spec.name, scaler: fn.spec.scaler.name, requests: fn.arrivals, completed: fn.completed, failures: fn.failures,
+                coldStarts: fn.coldStarts, throughput: Double(fn.completed) / span,
+                wait: Percentiles(fn.wait.map(Double.init)), coldStart: Percentiles(fn.cold.map(Double.init).filter { $0 > 0 }),
+                execution: Percentiles(fn.exec.map(Double.init)), latency: Percentiles(totals),
+                maxReplicas: fn.maxReplicas, finalReplicas: fn.replicas.count, energyJoules: fn.energy, usage: usage,
+                cost: scenario.billing.cost(usage)))
+        }
+        var energy = 0.0
+        for n in nodes.indices where hot[n].hasJoined {
+            var dynamic = hot[n].dynamicEnergy
+            var up = hot[n].upSeconds
+            if hot[n].isUp {
+                up += t - hot[n].upSince
+                let capacity = max(1, Double(hot[n].capacity.cpuMillis))
+                dynamic += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * min(1, hot[n].cpuInUse / capacity) * max(0, t - hot[n].lastUsageChange)
+            }
+            energy += nodes[n].spec.idleWatts * up + dynamic
+        }
+        let timeline = faas.utilizationTimeline
+        let requests = functions.reduce(0) { $0 + $1.requests }
+        let completed = functions.reduce(0) { $0 + $1.completed }
+        return FaaSSummary(
+            functions: functions, requests: requests, completed: completed, failed: functions.reduce(0) { $0 + $1.failed },
+            throughput: t > 0 ? Double(completed) / t : 0, latency: Percentiles(all), energyJoules: energy,
+            meanUtilization: timeline.isEmpty ? 0 : timeline.reduce(0) { $0 + $1.mean } / Double(timeline.count),
+            peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: faas.scalingLog.count)
+    }
+
+    /// Every scaling decision with its inputs.
+    public var scalingRecords: [ScalingRecord] { faas.scalingLog }
+
+    /// Replicas over time per function: (time, function, replicas, ready).
+    public var replicaTimeline: [(time: Double, function: String, replicas: Int, ready: Int)] {
+        faas.functions.flatMap { fn in fn.replicaTimeline.map { ($0.time, fn.spec.name, $0.replicas, $0.ready) } }
+            .sorted { ($0.time, $0.function) < ($1.time, $1.function) }
+    }
+
+    /// Cluster CPU utilisation per monitor interval: (time, mean over nodes up, busiest node).
+    public var utilizationTimeline: [(time: Double, mean: Double, max: Double)] { faas.utilizationTimeline }
+}
