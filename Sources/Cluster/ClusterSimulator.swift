@@ -163,6 +163,8 @@ public struct ClusterSimulator {
 
     /// Receives every event as it happens (for streaming logs); `nil` to keep none.
     public var onEvent: ((ClusterEventRecord) -> Void)?
+    /// Receives every finished request (completed or failed); `nil` to keep none.
+    public var onRequest: ((RequestRecord) -> Void)?
 
     public init(scenario: ClusterScenario) throws {
         self.scenario = scenario

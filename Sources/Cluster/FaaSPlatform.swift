@@ -279,6 +279,10 @@ extension ClusterSimulator {
             faas.functions[f].wait.append(Float(queued))
             faas.functions[f].exec.append(Float(duration))
             faas.functions[f].total.append(Float(t - req.arrival))
+            if let onRequest {
+                onRequest(RequestRecord(function: spec.name, arrival: req.arrival, coldStart: coldWait, wait: queued, execution: duration,
+                                        finished: t, failure: nil))
+            }
             finish(slot, function: f)
         }
         if !faas.replicas[r].isReady || faas.replicas[r].isRemoved { return }
@@ -288,6 +292,11 @@ extension ClusterSimulator {
     mutating func fail(_ slot: Int, _ failure: RequestFailure) {
         let f = Int(faas.requests[slot].function)
         faas.functions[f].failures[failure, default: 0] += 1
+        if let onRequest {
+            let req = faas.requests[slot]
+            onRequest(RequestRecord(function: faas.functions[f].spec.name, arrival: req.arrival, coldStart: 0, wait: 0, execution: 0,
+                                    finished: now.seconds, failure: failure))
+        }
         finish(slot, function: f)
     }
 

@@ -1,5 +1,18 @@
 import Simulation
 
+/// One finished request.
+public struct RequestRecord: Hashable, Sendable {
+    public var function: String
+    public var arrival: Double
+    /// Seconds spent waiting for a replica to become ready (0 without a cold start).
+    public var coldStart: Double
+    /// Seconds queued at the replica.
+    public var wait: Double
+    public var execution: Double
+    public var finished: Double
+    public var failure: RequestFailure?
+}
+
 /// Per-function results of a run.
 public struct FunctionSummary: Hashable, Sendable {
     public var name: String

@@ -1,0 +1,208 @@
+import Cluster
+import Simulation
+import Testing
+
+/// The FaaS platform, including each faas-sim bug shown absent.
+@Suite("FaaS platform")
+struct FaaSTests {
+    static func scenario(functions: [FunctionSpec], workloads: [WorkloadSpec], nodes: Int = 4, cpu: Int64 = 4000,
+                         commands: [ScaleCommand] = [], seed: UInt64 = 1) -> ClusterScenario
+    {
+        var s = ClusterScenario(
+            nodes: (0..<nodes).map { NodeSpec(name: "n\($0)", deviceType: "box", capacity: Resources(cpuMillis: cpu, memoryBytes: 16 * Units.GiB),
+                                             bandwidth: 1000 * Double(Units.MB), idleWatts: 50, maxWatts: 150) },
+            registries: [RegistrySpec(name: "r", bandwidth: 1000 * Double(Units.MB), roundTrip: 0.01)],
+            images: [.single("img", sizes: [.x86_64: 10 * Units.MB]), .single("gpu-img", sizes: [.x86_64: 10 * Units.MB])],
+            pods: [], scheduler: SchedulerProfile(schedulingLatency: 0), seed: seed)
+        s.functions = functions
+        s.workloads = workloads
+        s.scaleCommands = commands
+        return s
+    }
+
+    static func function(_ name: String = "f", min: Int = 1, max: Int = 10, scaler: ScalerConfig = .fixed,
+                         exec: Distribution = .constant(0.1), workers: Int = 4, cpu: Int64 = 500) -> FunctionSpec
+    {
+        FunctionSpec(name: name, images: [FunctionImage(image: "img", requests: Resources(cpuMillis: cpu, memoryBytes: 256 * Units.MiB))],
+                     behaviour: .httpWatchdog(workers: workers), defaultExecutionTime: exec,
+                     lifecycle: LifecycleProfile(startup: .constant(1)), minReplicas: min, maxReplicas: max, scaler: scaler)
+    }
+
+    static func run(_ s: ClusterScenario, until: SimTime = .infinity) throws -> (ClusterSimulator, FaaSSummary) {
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run(until: until)
+        return (sim, try #require(sim.faasSummary()))
+    }
+
+    @Test("scale-down removes exactly the replicas asked for (faas-sim removed about half, or none)", arguments: [(5, 3), (5, 2), (5, 0), (8, 1)])
+    func exactScaleDown(from: Int, to: Int) throws {
+        let s = Self.scenario(functions: [Self.function(min: from)], workloads: [],
+                              commands: [ScaleCommand(function: "f", at: 30, replicas: to)])
+        let (sim, summary) = try Self.run(s, until: .seconds(60))
+        #expect(summary.functions[0].finalReplicas == to)
+        #expect(sim.replicaTimeline.last?.replicas == to)
+    }
+
+    @Test("a request to a function scaled to zero waits for a cold start and succeeds (faas-sim raised ValueError)")
+    func coldStartFromZero() throws {
+        var f = Self.function(min: 0, scaler: .averageRequests(targetPerReplica: 20, window: 10))
+        f.keepAlive = 60
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 5, maxRequests: 3)])
+        let (_, summary) = try Self.run(s)
+        let fn = summary.functions[0]
+        #expect(fn.completed == 3)
+        #expect(fn.failed == 0)
+        #expect(fn.coldStarts >= 1)
+        // Pull (10 MB at 1000 MB/s + round trip + extraction) and a 1 s start before the first runs.
+        #expect(fn.coldStart.max > 1.0)
+        #expect(fn.latency.max >= fn.coldStart.max + 0.1 - 1e-4)
+    }
+
+    @Test("keep-alive: the function scales to zero after its idle period, and back up on the next request")
+    func keepAlive() throws {
+        var f = Self.function(min: 0)
+        f.keepAlive = 30
+        let s = Self.scenario(functions: [f], workloads: [
+            WorkloadSpec(function: "f", pattern: .constant(rate: 2), start: 0, maxRequests: 10),
+            WorkloadSpec(function: "f", pattern: .constant(rate: 2), start: 200, maxRequests: 4),
+        ])
+        let (sim, summary) = try Self.run(s)
+        #expect(summary.functions[0].completed == 14)
+        let timeline = sim.replicaTimeline.filter { $0.time > 40 && $0.time < 190 }
+        #expect(!timeline.isEmpty && timeline.allSatisfy { $0.replicas == 0 })
+        #expect(summary.functions[0].coldStarts >= 2)
+    }
+
+    @Test("scalers step by non-zero amounts in a run (faas-sim's request-rate scaler never moved)")
+    func scalerMoves() throws {
+        let f = Self.function(min: 1, max: 10, scaler: .requestRate(threshold: 5, step: 0, interval: 10))
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .poisson(rate: 30), duration: 60)])
+        let (sim, summary) = try Self.run(s)
+        #expect(summary.functions[0].maxReplicas > 1)
+        #expect(sim.scalingRecords.contains { $0.to > $0.from && $0.scaler == "request-rate" })
+    }
+
+    @Test("utilisation never exceeds 100 % even when a node is oversubscribed (faas-sim reported up to 529 %)")
+    func utilisationCapped() throws {
+        // One node, 1 CPU; each invocation uses 1 CPU, 8 workers: demand 8x capacity.
+        var f = Self.function(min: 1, exec: .constant(1), workers: 8, cpu: 1000)
+        f.cpuPerInvocation = 1000
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 20), duration: 20)],
+                              nodes: 1, cpu: 1000)
+        let (sim, summary) = try Self.run(s)
+        #expect(summary.peakUtilization <= 1.0)
+        #expect(summary.peakUtilization > 0.99)
+        #expect(sim.utilizationTimeline.allSatisfy { $0.max <= 1.0 && $0.mean <= 1.0 })
+    }
+
+    @Test("oversubscription slows execution when asked to")
+    func slowdown() throws {
+        var f = Self.function(min: 1, exec: .constant(1), workers: 4, cpu: 1000)
+        f.cpuPerInvocation = 1000
+        var s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 4), maxRequests: 4)], nodes: 1, cpu: 2000)
+        let (_, normal) = try Self.run(s)
+        s.slowdownWhenOversubscribed = true
+        let (_, slowed) = try Self.run(s)
+        #expect(normal.functions[0].execution.max == 1)
+        #expect(slowed.functions[0].execution.max > 1)
+    }
+
+    @Test("timeouts, memory kills and missing capacity are counted")
+    func failures() throws {
+        var slow = Self.function("slow", exec: .constant(5))
+        slow.timeout = 1
+        var hungry = Self.function("hungry", exec: .constant(0.1))
+        hungry.memoryLimit = 100 * Units.MiB
+        hungry.memoryPerInvocation = .uniform(min: 50e6, max: 200e6)
+        var huge = Self.function("huge")
+        huge.images = [FunctionImage(image: "img", requests: Resources(cpuMillis: 64_000))]
+        let s = Self.scenario(functions: [slow, hungry, huge], workloads: [
+            WorkloadSpec(function: "slow", pattern: .constant(rate: 1), maxRequests: 5),
+            WorkloadSpec(function: "hungry", pattern: .constant(rate: 2), maxRequests: 40),
+            WorkloadSpec(function: "huge", pattern: .constant(rate: 1), start: 5, maxRequests: 5),
+        ])
+        let (_, summary) = try Self.run(s)
+        let byName = Dictionary(uniqueKeysWithValues: summary.functions.map { ($0.name, $0) })
+        #expect(byName["slow"]?.failures[.timeout] == 5)
+        #expect((byName["hungry"]?.failures[.memoryLimit] ?? 0) > 0)
+        #expect((byName["hungry"]?.completed ?? 0) > 0)  // restarted replicas keep serving
+        #expect(byName["huge"]?.failures[.noCapacity] == 5)
+    }
+
+    @Test("ranked images: the GPU variant fits nowhere, the CPU variant is used")
+    func rankedImages() throws {
+        var f = Self.function()
+        f.images = [FunctionImage(image: "gpu-img", requests: Resources(cpuMillis: 500, gpus: 1)),
+                    FunctionImage(image: "img", requests: Resources(cpuMillis: 500))]
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 10, maxRequests: 3)])
+        let (_, summary) = try Self.run(s)
+        #expect(summary.functions[0].completed == 3)
+    }
+
+    @Test("least-outstanding balancing evens out queues; round robin alternates")
+    func loadBalancing() throws {
+        var f = Self.function(min: 2, exec: .exponential(mean: 0.5), workers: 1)
+        f.loadBalancing = .leastOutstanding
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .poisson(rate: 3), start: 10, duration: 100)])
+        let (_, least) = try Self.run(s)
+        var g = s
+        g.functions[0].loadBalancing = .roundRobin
+        let (_, rr) = try Self.run(g)
+        #expect(least.functions[0].completed == rr.functions[0].completed)
+        #expect(least.functions[0].wait.p99 <= rr.functions[0].wait.p99)
+    }
+
+    @Test("same seed, same results; another seed, other results")
+    func determinism() throws {
+        let f = Self.function(scaler: .averageRequests(targetPerReplica: 5, window: 10), exec: .exponential(mean: 0.2))
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .poisson(rate: 20), duration: 60)])
+        let (_, a) = try Self.run(s)
+        let (_, b) = try Self.run(s)
+        var other = s
+        other.seed = 2
+        let (_, c) = try Self.run(other)
+        #expect(a == b)
+        #expect(a.latency != c.latency)
+    }
+
+    @Test("trace replay reproduces the per-minute counts")
+    func traceReplay() throws {
+        let counts = [3, 0, 5, 12, 1]
+        let s = Self.scenario(functions: [Self.function(min: 1)], workloads: [WorkloadSpec(function: "f", pattern: .trace(perMinute: counts))])
+        var sim = try ClusterSimulator(scenario: s)
+        final class Arrivals: @unchecked Sendable { var times: [Double] = [] }
+        let arrivals = Arrivals()
+        sim.onRequest = { arrivals.times.append($0.arrival) }
+        sim.run()
+        var perMinute = [Int](repeating: 0, count: counts.count)
+        for t in arrivals.times { perMinute[Int(t / 60)] += 1 }
+        #expect(perMinute == counts)
+    }
+
+    @Test("energy: idle power over the run plus dynamic power while busy")
+    func energy() throws {
+        var f = Self.function(min: 1, exec: .constant(1), cpu: 4000)
+        f.cpuPerInvocation = 4000
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 10, maxRequests: 10)],
+                              nodes: 1, cpu: 4000)
+        let (sim, summary) = try Self.run(s)
+        let t = sim.now.seconds
+        // 50 W idle for the whole run, plus 100 W more for 10 busy seconds at full CPU.
+        #expect(abs(summary.energyJoules - (50 * t + 100 * 10)) < 1)
+        #expect(abs(summary.functions[0].energyJoules - 1000) < 1e-6)
+    }
+
+    @Test("Lambda-style billing: GB-seconds, requests, egress")
+    func billing() throws {
+        var f = Self.function(exec: .constant(0.5))
+        f.memoryLimit = 1_000_000_000
+        f.responseBytes = 1_000_000
+        var s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 10), maxRequests: 100)])
+        s.billing = .lambda(perGBSecond: 1, perRequest: 0.01, perGBEgress: 10)
+        let (_, summary) = try Self.run(s)
+        // 100 × 0.5 s × 1 GB = 50 GB-s; 100 requests × 0.01 = 1; 100 MB egress × 10/GB = 1.
+        #expect(abs(summary.functions[0].cost - 52) < 1e-6)
+        s.billing = .custom { $0.gbSeconds * 2 }
+        #expect(abs(try Self.run(s).1.functions[0].cost - 100) < 1e-6)
+    }
+}
