@@ -8,20 +8,31 @@ struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario on the simulated cluster and print what happened.",
         discussion: """
-            Reads a scenario file (node pools, registries, images, deployments, failures; see \
-            the README), runs it in virtual time and prints a summary: time until every pod was \
-            ready, pod startup, image pull and container start percentiles, bytes pulled, cache \
-            hit rates and per-node allocation. The same scenario and seed always give the same \
-            result.
+            Reads a scenario file (node pools, registries, images, deployments, functions, \
+            workloads, failures; see the README), runs it in virtual time and prints a summary: \
+            pod startup, image pull and container start percentiles, bytes pulled, cache hit \
+            rates, per-node allocation, and for functions: requests, throughput, latency split \
+            into wait / cold start / execution, cold starts, replicas, failures, utilisation, \
+            energy and cost. The same scenario and seed always give the same result.
+
+            Built-in scenarios run without a file: \(BuiltInScenarios.names.joined(separator: ", ")).
 
             Examples:
+              kubeprint simulate edge-ai
               kubeprint simulate scenarios/node-density.yaml
+              kubeprint simulate scenarios/faas-sim-100k.yaml --output results/
               kubeprint simulate scenarios/dadi-scale.yaml --events events.csv --json
               kubeprint simulate my.yaml --explain web-3 --until 30s
             """)
 
-    @Argument(help: ArgumentHelp("The scenario file (YAML).", valueName: "scenario"))
+    @Argument(help: ArgumentHelp("The scenario file (YAML), or the name of a built-in scenario.", valueName: "scenario"))
     var scenario: String
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv and nodes.csv to DIR.", valueName: "dir"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Stream every finished request to FILE (CSV).", valueName: "file"))
+    var requests: String?
 
     @Option(help: ArgumentHelp("Stop at this simulated time (e.g. 10m); default: the scenario's `until`, else when nothing is left to do.", valueName: "duration"))
     var until: String?
@@ -47,6 +58,9 @@ struct Simulate: AsyncParsableCommand {
     init() {}
 
     func validate() throws {
+        if let requests, !requests.hasSuffix(".csv") {
+            throw ValidationError("--requests needs a .csv file name, not '\(requests)'")
+        }
         if let events, EventLogWriter.Format(path: events) == nil {
             throw ValidationError("--events needs a .csv or .jsonl file name, not '\(events)'")
         }
@@ -56,7 +70,12 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var file = try ScenarioFile.load(path: scenario)
+        var file: ScenarioFile
+        if scenario == "edge-ai" && !FileManager.default.fileExists(atPath: scenario) {
+            file = BuiltInScenarios.edgeAI()
+        } else {
+            file = try ScenarioFile.load(path: scenario)
+        }
         if let seed { file.cluster.seed = seed }
         let limit = until.flatMap { QuantityParser.seconds(.string($0)) }.map(SimTime.seconds) ?? file.until ?? .infinity
         var sim = try ClusterSimulator(scenario: file.cluster)
@@ -66,6 +85,12 @@ struct Simulate: AsyncParsableCommand {
             writer = w
             sim.onEvent = { w.write($0) }
         }
+        var requestLog: RequestLogWriter?
+        if let requests {
+            let w = try RequestLogWriter(path: requests)
+            requestLog = w
+            sim.onRequest = { w.write($0) }
+        }
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: limit)
         sim.run(until: limit, every: 200_000) { now in
             progress.update(now)
@@ -73,13 +98,33 @@ struct Simulate: AsyncParsableCommand {
         }
         progress.finish()
         writer?.close()
+        requestLog?.close()
         let summary = sim.summary()
+        let faas = sim.faasSummary()
         let console = Console()
         if json {
-            console.out(try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed), terminator: "")
+            console.out(try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed, faas: faas), terminator: "")
         } else {
-            console.out(ClusterReport.text(summary, scenario: file.name, seed: file.cluster.seed, pending: sim.notRunning()))
+            let pending = faas == nil ? sim.notRunning() : sim.notRunning().filter { $0.reason.hasPrefix("Failed") || !$0.reason.contains("waiting") }
+            console.out(ClusterReport.text(summary, scenario: file.name, seed: file.cluster.seed, pending: pending))
+            if let faas { console.out(FaaSReport.text(faas)) }
             if let events, let writer { console.out("  event log           \(writer.written) events → \(events)") }
+            if let requests, let requestLog { console.out("  request log         \(requestLog.written) requests → \(requests)") }
+        }
+        if let output {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            func write(_ name: String, _ text: String) throws {
+                try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+            try write("summary.json", try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed, faas: faas))
+            try write("nodes.csv", ClusterReport.nodesCSV(summary))
+            if let faas {
+                try write("functions.csv", FaaSReport.functionsCSV(faas))
+                try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
+                try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
+                try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
+            }
+            if !json { console.out("  metrics             → \(output)/") }
         }
         if let nodesCSV {
             try ClusterReport.nodesCSV(summary).write(toFile: nodesCSV, atomically: true, encoding: .utf8)

@@ -84,3 +84,37 @@ extension BuiltInScenarios {
         return scenario
     }
 }
+
+extension BuiltInScenarios {
+    public static let names = ["edge-ai"]
+
+    /// The Raith21-like edge AI scenario: the 100-device cluster, the five AI functions, and
+    /// faas-sim's "mixed" constant benchmark (Poisson 50 req/s per inference function, 0.1 req/s
+    /// training, 1 req/s preprocessing, 200 s), with Knative-style concurrency scaling.
+    public static func edgeAI(seed: UInt64 = 1234) -> ScenarioFile {
+        var nodes: [NodeSpec] = []
+        for (type, count) in DeviceCatalogue.raith21Counts {
+            guard let device = DeviceCatalogue.type(named: type) else { continue }
+            for k in 0..<count { nodes.append(device.node(named: "\(type)-\(k)")) }
+        }
+        let profiles = FunctionCatalogue.profiles
+        var scenario = ClusterScenario(
+            nodes: nodes, registries: [RegistrySpec(name: "registry", bandwidth: 1 * Units.gbps, roundTrip: 0.05)],
+            storage: StorageSpec(bandwidth: 10 * Units.gbps, capacityBytes: 500 * Units.GB, roundTrip: 0.002),
+            images: profiles.flatMap(\.images), pods: [], scheduler: SchedulerProfile(), seed: seed)
+        // Concurrency-aware scaling (Knative's KPA, 4 requests per replica as the watchdog has
+        // 4 workers): the request-rate targets of faas-sim overload the slow edge devices.
+        scenario.functions = profiles.map { profile in
+            var f = profile.function
+            f.scaler = .kpa(targetConcurrency: 4, utilization: 0.7, stableWindow: 60, panicWindowPercent: 10, panicThreshold: 2,
+                            scaleToZeroGrace: 30, tick: 2)
+            f.maxReplicas = 30
+            return f
+        }
+        let rates: [String: Double] = ["resnet50-inference": 50, "mobilenet-inference": 50, "speech-inference": 50,
+                                       "resnet50-training": 0.1, "resnet50-preprocessing": 1]
+        scenario.workloads = profiles.map { WorkloadSpec(function: $0.function.name, pattern: .poisson(rate: rates[$0.function.name] ?? 1),
+                                                         start: 10, duration: 200) }
+        return ScenarioFile(name: "edge-ai", cluster: scenario, until: nil)
+    }
+}

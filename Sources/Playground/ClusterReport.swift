@@ -39,11 +39,11 @@ public enum ClusterReport {
     }
 
     /// The summary as a JSON object (sorted keys; the same run gives the same bytes).
-    public static func json(_ s: ClusterSummary, scenario: String, seed: UInt64) throws -> String {
+    public static func json(_ s: ClusterSummary, scenario: String, seed: UInt64, faas: FaaSSummary? = nil) throws -> String {
         func stats(_ p: Percentiles) -> [String: Any] {
             ["count": p.count, "mean": round6(p.mean), "p50": round6(p.p50), "p95": round6(p.p95), "p99": round6(p.p99), "max": round6(p.max)]
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "scenario": scenario, "seed": seed,
             "simulatedSeconds": round6(s.simulatedTime.seconds), "events": s.events,
             "pods": ["total": s.pods, "ready": s.readyPods, "pending": s.pendingPods, "failed": s.failedPods, "removed": s.removedPods, "lost": s.lostPods],
@@ -55,6 +55,7 @@ public enum ClusterReport {
             "schedulingAttempts": s.schedulingAttempts, "unschedulableAttempts": s.unschedulableAttempts,
             "meanCPUAllocation": round6(s.meanCPUAllocation), "meanMemoryAllocation": round6(s.meanMemoryAllocation),
         ]
+        if let faas { object["faas"] = FaaSReport.jsonObject(faas) }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

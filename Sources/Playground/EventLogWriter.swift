@@ -24,9 +24,13 @@ public final class EventLogWriter {
     let handle: FileHandle
     let format: Format
     var buffer: [UInt8] = []
-    public private(set) var written = 0
+    public internal(set) var written = 0
 
-    public init(path: String, format: Format) throws {
+    public convenience init(path: String, format: Format) throws {
+        try self.init(path: path, format: format, header: format == .csv ? Self.columns.joined(separator: ",") : nil)
+    }
+
+    init(path: String, format: Format, header: String?) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw ScenarioError(problems: [.init(message: "cannot create the event log '\(path)'", path: "", mark: nil,
                                                  hint: "check that the folder exists and is writable", file: path)])
@@ -37,7 +41,7 @@ public final class EventLogWriter {
         self.handle = handle
         self.format = format
         buffer.reserveCapacity(1 << 16)
-        if format == .csv { append(Self.columns.joined(separator: ",") + "\n") }
+        if let header { append(header + "\n") }
     }
 
     public func write(_ e: ClusterEventRecord) {

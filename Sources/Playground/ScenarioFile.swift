@@ -21,7 +21,14 @@ public struct ScenarioFile: Sendable {
     public var until: SimTime?
 
     static let topLevel = ["name", "seed", "until", "scheduler", "kubelet", "registries", "storage", "nodePools", "images",
-                           "deployments", "pods", "data", "failures"]
+                           "deployments", "pods", "data", "failures", "functions", "workloads", "scaleCommands", "billing", "monitor",
+                           "slowdown"]
+
+    public init(name: String, cluster: ClusterScenario, until: SimTime?) {
+        self.name = name
+        self.cluster = cluster
+        self.until = until
+    }
 
     /// Reads and checks a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found.
@@ -45,14 +52,14 @@ public struct ScenarioFile: Sendable {
                                                  hint: "the scenario must be one YAML mapping", file: file)])
         }
         var r = ScenarioReader(document: document, file: file)
-        let result = read(&r, defaultName: (file as NSString).lastPathComponent)
+        let result = read(&r, defaultName: (file as NSString).lastPathComponent, baseDirectory: (file as NSString).deletingLastPathComponent)
         guard r.problems.isEmpty, let result else {
             throw ScenarioError(problems: r.problems)
         }
         return result
     }
 
-    static func read(_ r: inout ScenarioReader, defaultName: String) -> ScenarioFile? {
+    static func read(_ r: inout ScenarioReader, defaultName: String, baseDirectory: String) -> ScenarioFile? {
         guard let top = r.mapping(r.document.root, at: "", known: topLevel) else {
             r.fail("the scenario is empty", at: "", hint: "start with nodePools:, images: and deployments:")
             return nil
@@ -67,7 +74,21 @@ public struct ScenarioFile: Sendable {
         let registries = readRegistries(&r, top)
         let storage = readStorage(&r, top)
         let (nodes, additions) = readNodePools(&r, top)
-        let images = readImages(&r, top, registries: registries.map(\.name))
+        var images = readImages(&r, top, registries: registries.map(\.name))
+        let functions = readFunctions(&r, top, images: &images)
+        let functionNames = functions.map(\.name)
+        let workloads = readWorkloads(&r, top, functions: functionNames, baseDirectory: baseDirectory)
+        let scaleCommands = readScaleCommands(&r, top, functions: functionNames)
+        let billing = readBilling(&r, top)
+        var monitorInterval = 1.0
+        if let mon = r.mapping(top["monitor"], at: "monitor", known: ["interval"]) {
+            monitorInterval = r.seconds(mon, "interval", at: "monitor") ?? 1
+            if monitorInterval <= 0 { r.fail("monitor.interval must be positive", at: "monitor.interval") }
+        }
+        var slowdown = false
+        if let v = top["slowdown"] {
+            if let b = v.bool { slowdown = b } else { r.fail("slowdown is true or false", at: "slowdown") }
+        }
         let imageNames = Set(images.map(\.name))
         var pods: [ClusterScenario.PodArrival] = []
         var deletions: [ClusterScenario.PodDeletion] = []
@@ -89,10 +110,16 @@ public struct ScenarioFile: Sendable {
         if nodes.isEmpty && additions.isEmpty && r.problems.isEmpty {
             r.fail("the scenario has no nodes", at: "", hint: "add nodePools: [{name: pool, type: cloud-small, count: 3}]")
         }
-        let cluster = ClusterScenario(nodes: nodes, nodeAdditions: additions,
+        var cluster = ClusterScenario(nodes: nodes, nodeAdditions: additions,
                                       registries: registries.isEmpty ? [RegistrySpec(name: "registry")] : registries,
                                       storage: storage, images: images, pods: pods, deletions: deletions, failures: failures,
                                       dataPlacement: data, scheduler: scheduler, kubelet: kubelet, seed: seed)
+        cluster.functions = functions
+        cluster.workloads = workloads
+        cluster.scaleCommands = scaleCommands
+        if let billing { cluster.billing = billing }
+        cluster.monitorInterval = monitorInterval
+        cluster.slowdownWhenOversubscribed = slowdown
         return ScenarioFile(name: name, cluster: cluster, until: until)
     }
 
@@ -201,11 +228,10 @@ public struct ScenarioFile: Sendable {
     }
 
     static func readImages(_ r: inout ScenarioReader, _ top: YAMLMapping, registries: [String]) -> [ImageSpec] {
-        guard let items = r.list(top["images"], at: "images") else { return [] }
+        guard let items = expandCounted(&r, top["images"], at: "images") else { return [] }
         var out: [ImageSpec] = []
-        for (i, item) in items.enumerated() {
-            let p = YAMLPath.index("images", i)
-            guard let m = r.mapping(item, at: p, known: ["name", "registry", "size", "layers"]) else { continue }
+        for (item, p) in items {
+            guard let m = r.mapping(item, at: p, known: ["name", "registry", "size", "layers", "count"]) else { continue }
             guard let name = r.string(m, "name", at: p, required: true) else { continue }
             if out.contains(where: { $0.name == name }) { r.fail("image '\(name)' is declared twice", at: YAMLPath.key(p, "name")) }
             var variants: [Architecture: [ImageSpec.Layer]] = [:]

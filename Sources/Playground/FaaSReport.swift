@@ -1,0 +1,104 @@
+import Cluster
+import Foundation
+import Simulation
+
+/// Reports of the FaaS platform's results: text, CSV tables and JSON.
+public enum FaaSReport {
+    public static func text(_ s: FaaSSummary) -> String {
+        var lines = ["Functions"]
+        for f in s.functions {
+            let failures = f.failures.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            lines.append("  \(f.name) [\(f.scaler)]: \(f.requests) requests, \(f.completed) completed, \(f.failed) failed\(failures.isEmpty ? "" : " (\(failures))")")
+            lines.append("    throughput \(f.throughput.fixed(1)) req/s, cold starts \(f.coldStarts), replicas max \(f.maxReplicas) / at end \(f.finalReplicas)")
+            lines.append("    latency      \(f.latency)")
+            lines.append("      wait       \(f.wait)")
+            lines.append("      cold start \(f.coldStart)")
+            lines.append("      execution  \(f.execution)")
+            lines.append("    energy \(f.energyJoules.fixed(1)) J (dynamic, by CPU time), cost \(f.cost.fixed(6)), \(f.usage.gbSeconds.fixed(2)) GB-s")
+        }
+        lines.append("Platform")
+        lines.append("  requests     \(s.requests), \(s.completed) completed, \(s.failed) failed; \(s.throughput.fixed(1)) req/s")
+        lines.append("  latency      \(s.latency)")
+        lines.append("  utilisation  mean \((s.meanUtilization * 100).fixed(1))%, peak node \((s.peakUtilization * 100).fixed(1))%")
+        lines.append("  energy       \(s.energyJoules.fixed(0)) J (\((s.energyJoules / 3600).fixed(2)) Wh), all nodes")
+        lines.append("  scaling      \(s.scalingDecisions) decisions")
+        return lines.joined(separator: "\n")
+    }
+
+    public static func functionsCSV(_ s: FaaSSummary) -> String {
+        var out = "function,scaler,requests,completed,failed," + RequestFailure.allCases.map { "failed_\($0.rawValue)" }.joined(separator: ",")
+            + ",cold_starts,throughput,latency_p50,latency_p95,latency_p99,wait_p50,wait_p99,cold_start_p50,cold_start_p99,execution_p50,execution_p99,"
+            + "max_replicas,final_replicas,energy_joules,gb_seconds,cost\n"
+        for f in s.functions {
+            let failures = RequestFailure.allCases.map { String(f.failures[$0] ?? 0) }.joined(separator: ",")
+            let numbers = [f.throughput, f.latency.p50, f.latency.p95, f.latency.p99, f.wait.p50, f.wait.p99, f.coldStart.p50, f.coldStart.p99,
+                           f.execution.p50, f.execution.p99].map { $0.fixed(6) }.joined(separator: ",")
+            out += "\(f.name),\(f.scaler),\(f.requests),\(f.completed),\(f.failed),\(failures),\(f.coldStarts),\(numbers),"
+                + "\(f.maxReplicas),\(f.finalReplicas),\(f.energyJoules.fixed(3)),\(f.usage.gbSeconds.fixed(6)),\(f.cost.fixed(9))\n"
+        }
+        return out
+    }
+
+    public static func replicasCSV(_ timeline: [(time: Double, function: String, replicas: Int, ready: Int)]) -> String {
+        var out = "time,function,replicas,ready\n"
+        for e in timeline { out += "\(e.time.fixed(6)),\(e.function),\(e.replicas),\(e.ready)\n" }
+        return out
+    }
+
+    public static func scalingCSV(_ records: [ScalingRecord]) -> String {
+        var out = "time,function,from,to,scaler,arrivals,interval,ready_replicas,average_concurrency,reason\n"
+        for r in records {
+            out += "\(r.time.fixed(6)),\(r.function),\(r.from),\(r.to),\(r.scaler),\(r.arrivals),\(r.interval.fixed(3)),\(r.readyReplicas),"
+                + "\(r.averageConcurrency.fixed(3)),\(EventLogWriter.csvField(r.reason))\n"
+        }
+        return out
+    }
+
+    public static func utilizationCSV(_ timeline: [(time: Double, mean: Double, max: Double)]) -> String {
+        var out = "time,mean_cpu_utilization,max_node_cpu_utilization\n"
+        for e in timeline { out += "\(e.time.fixed(6)),\(e.mean.fixed(6)),\(e.max.fixed(6))\n" }
+        return out
+    }
+
+    public static func jsonObject(_ s: FaaSSummary) -> [String: Any] {
+        func stats(_ p: Percentiles) -> [String: Any] {
+            ["count": p.count, "mean": ClusterReport.round6(p.mean), "p50": ClusterReport.round6(p.p50), "p95": ClusterReport.round6(p.p95),
+             "p99": ClusterReport.round6(p.p99), "max": ClusterReport.round6(p.max)]
+        }
+        return [
+            "requests": s.requests, "completed": s.completed, "failed": s.failed, "throughput": ClusterReport.round6(s.throughput),
+            "latencySeconds": stats(s.latency), "energyJoules": ClusterReport.round6(s.energyJoules),
+            "meanUtilization": ClusterReport.round6(s.meanUtilization), "peakUtilization": ClusterReport.round6(s.peakUtilization),
+            "scalingDecisions": s.scalingDecisions,
+            "functions": s.functions.map { f -> [String: Any] in
+                [
+                    "name": f.name, "scaler": f.scaler, "requests": f.requests, "completed": f.completed,
+                    "failures": Dictionary(uniqueKeysWithValues: f.failures.map { ($0.key.rawValue, $0.value) }),
+                    "coldStarts": f.coldStarts, "throughput": ClusterReport.round6(f.throughput),
+                    "latencySeconds": stats(f.latency), "waitSeconds": stats(f.wait), "coldStartSeconds": stats(f.coldStart),
+                    "executionSeconds": stats(f.execution), "maxReplicas": f.maxReplicas, "finalReplicas": f.finalReplicas,
+                    "energyJoules": ClusterReport.round6(f.energyJoules), "gbSeconds": ClusterReport.round6(f.usage.gbSeconds),
+                    "cost": ClusterReport.round6(f.cost),
+                ]
+            },
+        ]
+    }
+}
+
+/// Streams every finished request to a CSV file, with bounded memory.
+public final class RequestLogWriter {
+    let writer: EventLogWriter
+
+    public init(path: String) throws {
+        writer = try EventLogWriter(path: path, format: .csv, header: "function,arrival,cold_start,wait,execution,finished,failure")
+    }
+
+    public func write(_ r: RequestRecord) {
+        writer.append("\(r.function),\(r.arrival.fixed(6)),\(r.coldStart.fixed(6)),\(r.wait.fixed(6)),\(r.execution.fixed(6)),\(r.finished.fixed(6)),\(r.failure?.rawValue ?? "")\n")
+        writer.written += 1
+    }
+
+    public var written: Int { writer.written }
+
+    public func close() { writer.close() }
+}
