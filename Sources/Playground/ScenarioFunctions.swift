@@ -42,7 +42,12 @@ extension ScenarioFile {
 
     static func substitute(_ node: YAMLNode, _ index: String) -> YAMLNode {
         switch node {
-        case .string(let s): return .string(s.replacingOccurrences(of: "{i}", with: index))
+        case .string(let s):
+            guard s.contains("{i}") else { return node }
+            let text = s.replacingOccurrences(of: "{i}", with: index)
+            // A value that becomes a number ("{i}" alone) is one.
+            if case .int(let i) = ScalarResolver.resolveCore(text) { return .int(i) }
+            return .string(text)
         case .sequence(let items): return .sequence(items.map { substitute($0, index) })
         case .mapping(let m): return .mapping(YAMLMapping(m.map { ($0.key, substitute($0.value, index)) }))
         default: return node

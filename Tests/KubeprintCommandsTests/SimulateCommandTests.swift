@@ -51,3 +51,25 @@ struct SimulateCommandTests {
         #expect(r.stderr.contains("2 errors in the scenario; nothing was run"))
     }
 }
+
+@Suite("kubeprint simulate with functions")
+struct SimulateFaaSCommandTests {
+    @Test("edge-ai runs with no file; --output writes the metrics")
+    func builtInAndOutput() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let out = dir.appendingPathComponent("metrics").path
+        let requests = dir.appendingPathComponent("requests.csv").path
+        let r = try Binary.kubeprint(["simulate", "edge-ai", "--output", out, "--requests", requests, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("resnet50-inference [kpa]"))
+        #expect(r.stdout.contains("cold start"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files == ["functions.csv", "nodes.csv", "replicas.csv", "scaling.csv", "summary.json", "utilization.csv"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
+        let faas = summary?["faas"] as? [String: Any]
+        #expect((faas?["functions"] as? [Any])?.count == 5)
+        let log = try String(contentsOfFile: requests, encoding: .utf8)
+        #expect(log.hasPrefix("function,arrival,cold_start,wait,execution,finished,failure\n"))
+        #expect(log.split(separator: "\n").count > 25_000)
+    }
+}

@@ -1,0 +1,138 @@
+import Cluster
+import Foundation
+import Playground
+import Simulation
+import Testing
+import TestSupport
+
+@Suite("FaaS scenario files")
+struct FaaSScenarioTests {
+    static let base = """
+        nodePools: [{name: n, count: 2, cpu: 4, memory: 8Gi}]
+        images: [{name: img, size: 50MB}]
+
+        """
+
+    static func problems(_ text: String) -> [String] {
+        do {
+            _ = try ScenarioFile.parse(text, file: "f.yaml")
+            return []
+        } catch let error as ScenarioError {
+            return error.problems.map(\.message)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test("functions, scalers and workloads are read")
+    func reads() throws {
+        let text = Self.base + """
+            functions:
+              - name: api
+                image: img
+                requests: {cpu: 500m, memory: 256Mi}
+                watchdog: {workers: 2}
+                executionTime: {default: 100ms, box: {distribution: exponential, mean: 50ms}}
+                timeout: 2s
+                memoryLimit: 512Mi
+                memoryPerInvocation: {min: 100Mi, max: 200Mi}
+                loadBalancer: least-outstanding
+                scaling: {min: 0, max: 8, scaler: hpa, metric: rps, target: 10, keepAlive: 2m}
+              - {name: job, image: img, forking: {overhead: 5ms}, scaling: {scaler: kpa, target: 4}}
+            workloads:
+              - {function: api, pattern: sine, rate: 10, amplitude: 5, period: 1m, duration: 5m}
+              - {function: job, pattern: bursts, base: 1, burstRate: 20, every: 1m, burstLength: 5s, requests: 100}
+            scaleCommands: [{function: api, at: 30s, replicas: 3}]
+            billing: {model: node-hours, prices: {generic: 0.2}}
+            """
+        let s = try ScenarioFile.parse(text, file: "f.yaml")
+        let api = try #require(s.cluster.functions.first)
+        #expect(api.workers == 2)
+        #expect(api.cpuPerInvocation == 250)
+        #expect(api.loadBalancing == .leastOutstanding)
+        #expect(api.scaler == .hpa(metric: .rps, target: 10, syncPeriod: 15, stabilizationWindow: 300))
+        #expect(api.executionTime["box"] == .exponential(mean: 0.05))
+        #expect(api.defaultExecutionTime == .constant(0.1))
+        #expect(s.cluster.functions[1].behaviour == .forking(forkOverhead: 0.005))
+        #expect(s.cluster.workloads.count == 2)
+        #expect(s.cluster.scaleCommands == [ScaleCommand(function: "api", at: 30, replicas: 3)])
+    }
+
+    @Test("bad values are clear errors", arguments: [
+        ("functions: [{name: f, image: img, scaling: {min: 5, max: 2}}]", "scaling.max (2) is below scaling.min (5)"),
+        ("functions: [{name: f, image: img}]\nworkloads: [{function: f, rate: -3, duration: 1m}]", "'rate' must be a rate ≥ 0 (requests per second), found -3"),
+        ("functions: [{name: f, image: img}]\nworkloads: [{function: g, rate: 3, duration: 1m}]", "workload names unknown function 'g'"),
+        ("functions: [{name: f, image: nope}]", "function 'f' uses unknown image 'nope'"),
+        ("functions: [{name: f, image: img, scaling: {scaler: magic}}]", "unknown scaler 'magic'"),
+        ("functions: [{name: f, image: img}]\nworkloads: [{function: f, rate: 3}]", "the workload never ends"),
+        ("functions: [{name: f, image: img, timeout: 0s}]", "timeout must be positive"),
+    ])
+    func errors(snippet: String, message: String) {
+        let found = Self.problems(Self.base + snippet)
+        #expect(found.contains(message), "\(found)")
+    }
+
+    @Test("counted entries expand with {i}")
+    func counted() throws {
+        let text = """
+            nodePools: [{name: n, count: 1}]
+            images: [{count: 3, name: "img-{i}", size: 10MB}]
+            functions: [{count: 3, name: "fn-{i}", image: "img-{i}"}]
+            workloads: [{count: 3, function: "fn-{i}", rate: 1, requests: 2}]
+            """
+        let s = try ScenarioFile.parse(text, file: "c.yaml")
+        #expect(s.cluster.images.map(\.name) == ["img-0", "img-1", "img-2"])
+        #expect(s.cluster.functions.map(\.name) == ["fn-0", "fn-1", "fn-2"])
+        #expect(s.cluster.functions.map { $0.images[0].image } == ["img-0", "img-1", "img-2"])
+        #expect(s.cluster.workloads.map(\.function) == ["fn-0", "fn-1", "fn-2"])
+    }
+
+    @Test("an Azure trace row is read and replayed minute by minute")
+    func azureTrace() throws {
+        let fixture = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/traces/invocations_per_function_md.sample.csv")
+        let text = Self.base + """
+            functions: [{name: f, image: img}]
+            workloads: [{function: f, pattern: trace, trace: {file: \(fixture.path), row: 2, minutes: 30}}]
+            """
+        let s = try ScenarioFile.parse(text, file: "t.yaml")
+        guard case .trace(let counts) = s.cluster.workloads.first?.pattern else {
+            Issue.record("expected a trace workload")
+            return
+        }
+        let csv = try Fixtures.text(fixture).split(separator: "\n")[3].split(separator: ",").dropFirst(4).prefix(30).compactMap { Int($0) }
+        #expect(counts == csv)
+        var sim = try ClusterSimulator(scenario: s.cluster)
+        sim.run()
+        let summary = try #require(sim.faasSummary())
+        #expect(summary.requests == csv.reduce(0, +))
+    }
+
+    @Test("the shipped faas-sim benchmark scenario matches the code-built one")
+    func faasSimScenario() throws {
+        let file = try ScenarioFile.load(path: Fixtures.packageRoot.appendingPathComponent("scenarios/faas-sim-100k.yaml").path)
+        var fromFile = try ClusterSimulator(scenario: file.cluster)
+        fromFile.run()
+        var fromCode = try ClusterSimulator(scenario: BuiltInScenarios.faasSimBenchmark(nodes: 100, functions: 10, requests: 100_000, rate: 500))
+        fromCode.run()
+        let a = try #require(fromFile.faasSummary()), b = try #require(fromCode.faasSummary())
+        #expect(a.requests == 100_000 && a.completed == 100_000)
+        #expect(a.requests == b.requests && a.completed == b.completed)
+        // faas-sim simulated 205.8 s; the run ends when the last Poisson arrival's request completes.
+        #expect(fromFile.now.seconds > 190 && fromFile.now.seconds < 230)
+        #expect(a.functions.allSatisfy { $0.maxReplicas >= 3 })  // 50 req/s at 20 per replica
+    }
+
+    @Test("the edge-ai built-in runs without a file")
+    func edgeAI() throws {
+        let file = BuiltInScenarios.edgeAI()
+        #expect(file.cluster.nodes.count == 100)
+        #expect(file.cluster.functions.count == 5)
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.run()
+        let s = try #require(sim.faasSummary())
+        #expect(s.requests > 25_000)
+        #expect(s.completed + s.failed == s.requests)
+        // The TPU variant of mobilenet lands on the Coral boards.
+        #expect(s.functions.first { $0.name == "mobilenet-inference" }?.execution.p50 ?? 1 < 0.05)
+    }
+}
