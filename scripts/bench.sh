@@ -13,3 +13,5 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 .build/release/kubeprint bench convert --nodes "$nodes" --iterations 30
 .build/release/kubeprint bench cluster --nodes 5000 --pods 500,5000,50000
+.build/release/kubeprint bench faas --requests 100000,1000000,10000000
+.build/release/kubeprint bench engine
