@@ -333,7 +333,10 @@ public struct ClusterSimulator {
             guard pods[p].generation == generation, pods[p].phase == .starting else { return }
             pods[p].phase = .settingUp
             emit(.containerStarted, pod: p, duration: (now - (pods[p].imageReady ?? now)).seconds)
-            let setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom) + pods[p].extraSetup
+            var setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom) + pods[p].extraSetup
+            if let (custom, context) = functionSimulator(forPod: p), let s = custom.setup(context, random: &lifecycleRandom) {
+                setup = s + pods[p].extraSetup
+            }
             queue.schedule(.setupDone(pod: p, generation: generation), at: now + .seconds(setup))
         case .setupDone(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .settingUp else { return }
@@ -787,7 +790,10 @@ public struct ClusterSimulator {
         stats.podPullSeconds.append(pullTime)
         emit(.imageReady, pod: p, node: pods[p].node, image: imageNames[pods[p].image], duration: pullTime,
              source: pods[p].usedCache ? "node-cache" : nil)
-        let startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
+        var startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
+        if let (custom, context) = functionSimulator(forPod: p) {
+            startup = (custom.deploy(context, random: &lifecycleRandom) ?? 0) + (custom.startup(context, random: &lifecycleRandom) ?? startup)
+        }
         stats.startupSeconds.append(startup)
         queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
     }
@@ -865,7 +871,8 @@ public struct ClusterSimulator {
         default:
             pods[p].phase = .terminating
             emit(.podTerminating, pod: p, node: pods[p].node)
-            let grace = pods[p].spec.lifecycle.terminationGrace.sample(using: &lifecycleRandom)
+            var grace = pods[p].spec.lifecycle.terminationGrace.sample(using: &lifecycleRandom)
+            if let (custom, context) = functionSimulator(forPod: p), let t = custom.teardown(context, random: &lifecycleRandom) { grace = t }
             queue.schedule(.terminated(pod: p, generation: pods[p].generation), at: now + .seconds(grace))
         }
     }

@@ -28,6 +28,7 @@ extension ClusterSimulator {
             }
             functionIndex[spec.name] = faas.functions.count
             var f = FaaSState.Function(spec: spec, images: images)
+            f.hasCustomSimulator = scenario.functionSimulators[spec.name] != nil
             switch spec.scaler {
             case .fixed:
                 f.interval = 0
@@ -51,6 +52,9 @@ extension ClusterSimulator {
             faas.functions.append(f)
             ownerNames.append(spec.name)
             ownerCounts.append(Array(repeating: 0, count: nodes.count))
+        }
+        for name in scenario.functionSimulators.keys.sorted() where functionIndex[name] == nil {
+            throw ClusterError("a function simulator is given for unknown function '\(name)'")
         }
         for (i, w) in scenario.workloads.enumerated() {
             guard let f = functionIndex[w.function] else {
@@ -217,18 +221,28 @@ extension ClusterSimulator {
         faas.requests[slot].replica = Int32(r)
         let spec = faas.functions[f].spec
         var duration: Double
-        if spec.executionTime.isEmpty {
+        var cpu = spec.cpuPerInvocation
+        var plannedMemory: Double?
+        if let (custom, context) = functionSimulator(forPod: faas.replicas[r].pod), let plan = custom.invoke(context, random: &executionRandom) {
+            duration = plan.duration
+            cpu = plan.cpuMillis
+            plannedMemory = plan.memoryBytes
+        } else if spec.executionTime.isEmpty {
             duration = spec.defaultExecutionTime.sample(using: &executionRandom)
         } else {
             duration = (spec.executionTime[nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
         }
         if case .forking(let overhead) = spec.behaviour { duration += overhead }
-        changeCPU(node: n, by: spec.cpuPerInvocation, at: t)
+        faas.requests[slot].cpu = cpu
+        faas.replicas[r].cpuInUse += cpu
+        faas.functions[f].runningCPU += cpu
+        changeCPU(node: n, by: cpu, at: t)
         if scenario.slowdownWhenOversubscribed {
             let demand = hot[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
         }
-        if let memory = spec.memoryPerInvocation, let limit = spec.memoryLimit, memory.sample(using: &executionRandom) > Double(limit) {
+        let memory = plannedMemory ?? spec.memoryPerInvocation?.sample(using: &executionRandom)
+        if let memory, let limit = spec.memoryLimit, memory > Double(limit) {
             faas.requests[slot].memoryKill = true
             duration *= 0.5  // killed part-way through
         }
@@ -257,10 +271,13 @@ extension ClusterSimulator {
         faas.replicas[r].running -= 1
         faas.functions[f].running -= 1
         let n = faas.replicas[r].node
-        changeCPU(node: n, by: -spec.cpuPerInvocation, at: t)
+        let cpu = faas.requests[slot].cpu
+        changeCPU(node: n, by: -cpu, at: t)
+        faas.replicas[r].cpuInUse -= cpu
+        faas.functions[f].runningCPU -= cpu
         let duration = t - faas.requests[slot].execStart
         let node = hot[n]
-        let share = min(1, spec.cpuPerInvocation / max(1, Double(node.capacity.cpuMillis)))
+        let share = min(1, cpu / max(1, Double(node.capacity.cpuMillis)))
         faas.functions[f].energy += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * share * duration
         let memory = Double(spec.memoryLimit ?? spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes)
         faas.functions[f].gbSeconds += memory / 1e9 * duration
@@ -319,7 +336,7 @@ extension ClusterSimulator {
         let dt = t - faas.functions[f].lastIntegral
         if dt > 0 {
             faas.functions[f].concurrencyIntegral += Double(faas.functions[f].inflight) * dt
-            faas.functions[f].cpuIntegral += Double(faas.functions[f].running) * faas.functions[f].spec.cpuPerInvocation * dt
+            faas.functions[f].cpuIntegral += faas.functions[f].runningCPU * dt
             faas.functions[f].lastIntegral = t
         }
     }
@@ -460,8 +477,10 @@ extension ClusterSimulator {
         faas.replicas[r].generation &+= 1
         if wasReady && faas.replicas[r].running > 0 {
             let n = faas.replicas[r].node
-            changeCPU(node: n, by: -Double(faas.replicas[r].running) * faas.functions[f].spec.cpuPerInvocation, at: now.seconds)
+            changeCPU(node: n, by: -faas.replicas[r].cpuInUse, at: now.seconds)
             integrate(f, at: now.seconds)
+            faas.functions[f].runningCPU -= faas.replicas[r].cpuInUse
+            faas.replicas[r].cpuInUse = 0
             faas.functions[f].running -= faas.replicas[r].running
             // The running invocations' end events are now stale; count them here.
             let lost = faas.replicas[r].running
@@ -576,7 +595,18 @@ extension ClusterSimulator {
         }
         faas.lastMonitor = t
         faas.utilizationTimeline.append((t, count > 0 ? sum / Double(count) : 0, peak))
-        for f in faas.functions.indices { recordReplicas(f) }
+        for f in faas.functions.indices {
+            recordReplicas(f)
+            var total = 0.0, busiest = 0.0
+            for r in faas.functions[f].ready {
+                let request = Double(pods[faas.replicas[r].pod].spec.requests.cpuMillis)
+                let u = request > 0 ? min(1, faas.replicas[r].cpuInUse / request) : 0
+                total += u
+                busiest = max(busiest, u)
+            }
+            let ready = faas.functions[f].ready.count
+            faas.replicaUtilization.append((t, f, ready, ready > 0 ? total / Double(ready) : 0, busiest))
+        }
         if isFaaSActive || runLimit != .infinity {
             queue.schedule(.monitorTick, at: now + .seconds(scenario.monitorInterval))
         }

@@ -48,6 +48,7 @@ struct FaaSState {
         var execStart: Double = 0
         var failure: RequestFailure?
         var memoryKill = false
+        var cpu: Double = 0
     }
 
     struct Replica {
@@ -55,6 +56,7 @@ struct FaaSState {
         var function: Int
         var node = -1
         var running = 0
+        var cpuInUse: Double = 0
         var queue = IndexQueue()
         var isReady = false
         var isRemoved = false
@@ -73,6 +75,7 @@ struct FaaSState {
         var coldQueue = IndexQueue()
         var nextName = 0
         var blocked = false
+        var hasCustomSimulator = false
         var idleGeneration = 0
         var lastActivity: Double = 0
         // Scaler state and the integrals its inputs come from.
@@ -83,6 +86,7 @@ struct FaaSState {
         var interval: Double = 0
         var inflight = 0
         var running = 0
+        var runningCPU: Double = 0
         var lastIntegral: Double = 0
         var concurrencyIntegral: Double = 0
         var cpuIntegral: Double = 0
@@ -123,6 +127,8 @@ struct FaaSState {
     var workloads: [Workload] = []
     var scalingLog: [ScalingRecord] = []
     var utilizationTimeline: [(time: Double, mean: Double, max: Double)] = []
+    /// Per function and monitor tick: replicas' CPU use against their CPU request, capped at 1.
+    var replicaUtilization: [(time: Double, function: Int, ready: Int, mean: Double, max: Double)] = []
     var lastMonitor: Double = 0
     var monitorBusy: [Double] = []
     var outstandingWorkloads = 0

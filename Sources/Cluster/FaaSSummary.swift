@@ -116,6 +116,11 @@ extension ClusterSimulator {
             .sorted { ($0.time, $0.function) < ($1.time, $1.function) }
     }
 
+    /// Replicas' CPU use against their request per function and monitor tick.
+    public var replicaUtilizationTimeline: [(time: Double, function: String, ready: Int, mean: Double, max: Double)] {
+        faas.replicaUtilization.map { ($0.time, faas.functions[$0.function].spec.name, $0.ready, $0.mean, $0.max) }
+    }
+
     /// Cluster CPU utilisation per monitor interval: (time, mean over nodes up, busiest node).
     public var utilizationTimeline: [(time: Double, mean: Double, max: Double)] { faas.utilizationTimeline }
 }

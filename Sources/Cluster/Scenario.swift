@@ -73,6 +73,8 @@ public struct ClusterScenario: Sendable {
     public var monitorInterval: Double = 1
     /// Slow invocations down when a node's CPU is oversubscribed (time × demand / capacity).
     public var slowdownWhenOversubscribed = false
+    /// Swift models of functions' lifecycle phases, by function name (see ``FunctionSimulator``).
+    public var functionSimulators: [String: any FunctionSimulator] = [:]
 
     public init(nodes: [NodeSpec], nodeAdditions: [(node: NodeSpec, at: SimTime)] = [], registries: [RegistrySpec] = [RegistrySpec(name: "registry")],
                 storage: StorageSpec? = nil, images: [ImageSpec], pods: [PodArrival], deletions: [PodDeletion] = [],

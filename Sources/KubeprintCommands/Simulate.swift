@@ -28,7 +28,7 @@ struct Simulate: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The scenario file (YAML), or the name of a built-in scenario.", valueName: "scenario"))
     var scenario: String
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv and nodes.csv to DIR.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv, replica-utilization.csv and nodes.csv to DIR.", valueName: "dir"))
     var output: String?
 
     @Option(help: ArgumentHelp("Stream every finished request to FILE (CSV).", valueName: "file"))
@@ -123,6 +123,7 @@ struct Simulate: AsyncParsableCommand {
                 try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
                 try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
                 try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
+                try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
             }
             if !json { console.out("  metrics             → \(output)/") }
         }

@@ -60,6 +60,12 @@ public enum FaaSReport {
         return out
     }
 
+    public static func replicaUtilizationCSV(_ timeline: [(time: Double, function: String, ready: Int, mean: Double, max: Double)]) -> String {
+        var out = "time,function,ready_replicas,mean_replica_cpu_utilization,max_replica_cpu_utilization\n"
+        for e in timeline { out += "\(e.time.fixed(6)),\(e.function),\(e.ready),\(e.mean.fixed(6)),\(e.max.fixed(6))\n" }
+        return out
+    }
+
     public static func jsonObject(_ s: FaaSSummary) -> [String: Any] {
         func stats(_ p: Percentiles) -> [String: Any] {
             ["count": p.count, "mean": ClusterReport.round6(p.mean), "p50": ClusterReport.round6(p.p50), "p95": ClusterReport.round6(p.p95),

@@ -54,11 +54,36 @@ extension ScenarioFile {
         }
     }
 
-    static let functionFields = ["count", "name", "profile", "image", "requests", "images", "watchdog", "forking", "executionTime", "cpuPerInvocation",
+    static let functionFields = ["azureDurations", "azureMemory", "count", "name", "profile", "image", "requests", "images", "watchdog", "forking", "executionTime", "cpuPerInvocation",
                                  "memoryPerInvocation", "memoryLimit", "timeout", "requestSize", "responseSize", "code", "startup", "setup",
                                  "teardown", "loadBalancer", "queueLimit", "scaling"]
 
-    static func readFunctions(_ r: inout ScenarioReader, _ top: YAMLMapping, images: inout [ImageSpec]) -> [FunctionSpec] {
+    /// A row of an Azure trace file chosen by `row: N` or by its hash (`function:` / `app:`).
+    static func azureRow(_ r: inout ScenarioReader, _ node: YAMLNode?, at p: String, baseDirectory: String, key: String, keyField: String)
+        -> (AzureTrace.Table, [String])?
+    {
+        guard let m = r.mapping(node, at: p, known: ["file", "row", keyField]), let file = r.string(m, "file", at: p, required: true) else { return nil }
+        let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
+        guard let table = AzureTrace.read(path) else {
+            r.fail("cannot read '\(path)'", at: YAMLPath.key(p, "file"), hint: "paths are relative to the scenario file")
+            return nil
+        }
+        if let hash = r.string(m, keyField, at: p) {
+            guard let column = table.column(key), let row = table.rows.first(where: { $0.count > column && $0[column] == hash }) else {
+                r.fail("no row with \(key) '\(hash)' in '\(file)'", at: YAMLPath.key(p, keyField))
+                return nil
+            }
+            return (table, row)
+        }
+        let index = r.int(m, "row", at: p, min: 0) ?? 0
+        guard index < table.rows.count else {
+            r.fail("'\(file)' has \(table.rows.count) rows; row \(index) does not exist", at: YAMLPath.key(p, "row"))
+            return nil
+        }
+        return (table, table.rows[index])
+    }
+
+    static func readFunctions(_ r: inout ScenarioReader, _ top: YAMLMapping, images: inout [ImageSpec], baseDirectory: String) -> [FunctionSpec] {
         guard let items = expandCounted(&r, top["functions"], at: "functions") else { return [] }
         var out: [FunctionSpec] = []
         for (item, p) in items {
@@ -118,6 +143,25 @@ extension ScenarioFile {
                 } else if let d = r.distribution(m, "executionTime", at: p) {
                     spec.executionTime = [:]
                     spec.defaultExecutionTime = d
+                }
+            }
+            if m["azureDurations"] != nil {
+                let ap = YAMLPath.key(p, "azureDurations")
+                if let (table, row) = azureRow(&r, m["azureDurations"], at: ap, baseDirectory: baseDirectory, key: "HashFunction", keyField: "function") {
+                    if let d = AzureTrace.durations(table, row: row) {
+                        spec.executionTime = [:]
+                        spec.defaultExecutionTime = d
+                    } else {
+                        r.fail("no percentile_Average_* columns in the durations file", at: ap)
+                    }
+                }
+            }
+            if m["azureMemory"] != nil {
+                let ap = YAMLPath.key(p, "azureMemory")
+                if let (table, row) = azureRow(&r, m["azureMemory"], at: ap, baseDirectory: baseDirectory, key: "HashApp", keyField: "app") {
+                    if let d = AzureTrace.memory(table, row: row) { spec.memoryPerInvocation = d } else {
+                        r.fail("no AverageAllocatedMb_pct* columns in the memory file", at: ap)
+                    }
                 }
             }
             if let c = r.millicores(m, "cpuPerInvocation", at: p) {

@@ -206,3 +206,41 @@ struct FaaSTests {
         #expect(abs(try Self.run(s).1.functions[0].cost - 100) < 1e-6)
     }
 }
+
+/// A function modelled in Swift through the lifecycle protocol.
+struct ModelledFunction: FunctionSimulator {
+    func deploy(_ context: ReplicaContext, random: inout RandomSource) -> Double? { 0.5 }
+    func startup(_ context: ReplicaContext, random: inout RandomSource) -> Double? { 2 }
+    func setup(_ context: ReplicaContext, random: inout RandomSource) -> Double? { 3 }
+    func invoke(_ context: ReplicaContext, random: inout RandomSource) -> InvocationPlan? {
+        InvocationPlan(duration: context.deviceType == "box" ? 0.25 : 10, cpuMillis: 2000)
+    }
+}
+
+@Suite("Function simulator protocol")
+struct FunctionSimulatorTests {
+    @Test("deploy, startup, setup and invoke come from the Swift model")
+    func phases() throws {
+        var s = FaaSTests.scenario(functions: [FaaSTests.function(min: 0)],
+                                   workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 100, maxRequests: 1),
+                                               WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 1, maxRequests: 1)],
+                                   nodes: 1)
+        s.functionSimulators["f"] = ModelledFunction()
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run()
+        let summary = try #require(sim.faasSummary())
+        let f = summary.functions[0]
+        #expect(f.completed == 2)
+        #expect(f.execution.max == 0.25)
+        // The first request waited for pull + 0.5 s deploy + 2 s start + 3 s setup.
+        #expect(f.coldStart.max > 5.5 && f.coldStart.max < 6)
+        #expect(abs(summary.functions[0].energyJoules - 2 * 100 * 0.5 * 0.25) < 1e-9)  // 2 of 4 CPUs for 0.25 s, twice
+    }
+
+    @Test("a simulator for an unknown function is refused")
+    func unknown() {
+        var s = FaaSTests.scenario(functions: [FaaSTests.function()], workloads: [])
+        s.functionSimulators["ghost"] = ModelledFunction()
+        #expect(throws: ClusterError.self) { try ClusterSimulator(scenario: s) }
+    }
+}

@@ -136,3 +136,53 @@ struct FaaSScenarioTests {
         #expect(s.functions.first { $0.name == "mobilenet-inference" }?.execution.p50 ?? 1 < 0.05)
     }
 }
+
+@Suite("Azure trace files")
+struct AzureTraceTests {
+    static let folder = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/traces")
+
+    @Test("execution time from the durations percentiles: median and extremes preserved")
+    func durations() throws {
+        let table = try #require(AzureTrace.read(Self.folder.appendingPathComponent("azure-sample-durations.csv").path))
+        guard case .empirical(let values)? = AzureTrace.durations(table, row: table.rows[0]) else {
+            Issue.record("expected an empirical distribution")
+            return
+        }
+        #expect(values.count == 101)
+        #expect(values[0] == 0.012 && values[50] == 0.140 && values[100] == 4.1)
+        #expect(abs(values[99] - 1.9) < 1e-12)
+        #expect(values == values.sorted())
+    }
+
+    @Test("memory from the memory percentiles, in bytes")
+    func memory() throws {
+        let table = try #require(AzureTrace.read(Self.folder.appendingPathComponent("azure-sample-memory.csv").path))
+        guard case .empirical(let values)? = AzureTrace.memory(table, row: table.rows[1]) else {
+            Issue.record("expected an empirical distribution")
+            return
+        }
+        #expect(values[50] == 300 * 1_048_576)
+        #expect(values[0] == 250 * 1_048_576)  // below pct1: the first known point
+    }
+
+    @Test("a scenario reads durations and memory by row or hash")
+    func scenario() throws {
+        let text = FaaSScenarioTests.base + """
+            functions:
+              - name: f
+                image: img
+                azureDurations: {file: \(Self.folder.path)/azure-sample-durations.csv, function: func2}
+                azureMemory: {file: \(Self.folder.path)/azure-sample-memory.csv, app: app2}
+            """
+        let s = try ScenarioFile.parse(text, file: "a.yaml")
+        let f = try #require(s.cluster.functions.first)
+        guard case .empirical(let d) = f.defaultExecutionTime, case .empirical(let m)? = f.memoryPerInvocation else {
+            Issue.record("expected empirical distributions")
+            return
+        }
+        #expect(d[50] == 0.05)
+        #expect(m[50] == 88 * 1_048_576)
+        #expect(FaaSScenarioTests.problems(FaaSScenarioTests.base + "functions: [{name: f, image: img, azureDurations: {file: nope.csv}}]")
+            .contains { $0.hasPrefix("cannot read") })
+    }
+}
