@@ -244,3 +244,38 @@ struct FunctionSimulatorTests {
         #expect(throws: ClusterError.self) { try ClusterSimulator(scenario: s) }
     }
 }
+
+@Suite("Scalers in a running platform")
+struct ScalersInSimulationTests {
+    @Test("HPA on concurrency scales up under load and back down after the stabilisation window")
+    func hpa() throws {
+        var f = FaaSTests.function(min: 1, max: 20, scaler: .hpa(metric: .concurrency, target: 2, syncPeriod: 15, stabilizationWindow: 60),
+                                   exec: .constant(0.5), workers: 4)
+        f.loadBalancing = .leastOutstanding
+        let s = FaaSTests.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .poisson(rate: 40), duration: 120)])
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run(until: .seconds(400))
+        let timeline = sim.replicaTimeline
+        let peak = timeline.map(\.replicas).max() ?? 0
+        #expect(peak >= 8)  // 40 req/s × 0.5 s = 20 in flight, 2 per pod → 10
+        #expect((timeline.last?.replicas ?? 99) == 1)
+        #expect(sim.scalingRecords.contains { $0.scaler == "hpa" && $0.reason.contains("stabilised") })
+    }
+
+    @Test("KPA scales a function to zero after the stable window and grace, then cold-starts it again")
+    func kpaToZero() throws {
+        let f = FaaSTests.function(min: 0, max: 5, scaler: .kpa(targetConcurrency: 4, utilization: 0.7, stableWindow: 60, panicWindowPercent: 10,
+                                                                 panicThreshold: 2, scaleToZeroGrace: 30, tick: 2))
+        let s = FaaSTests.scenario(functions: [f], workloads: [
+            WorkloadSpec(function: "f", pattern: .constant(rate: 5), start: 0, duration: 20),
+            WorkloadSpec(function: "f", pattern: .constant(rate: 5), start: 300, duration: 10),
+        ])
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run(until: .seconds(400))
+        let summary = try #require(sim.faasSummary())
+        #expect(summary.functions[0].failed == 0)
+        let idle = sim.replicaTimeline.filter { $0.time > 150 && $0.time < 290 }
+        #expect(!idle.isEmpty && idle.allSatisfy { $0.replicas == 0 })
+        #expect(summary.functions[0].coldStarts >= 2)
+    }
+}

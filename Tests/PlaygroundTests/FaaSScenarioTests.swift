@@ -186,3 +186,23 @@ struct AzureTraceTests {
             .contains { $0.hasPrefix("cannot read") })
     }
 }
+
+@Suite("README examples")
+struct ReadmeFaaSExampleTests {
+    @Test("the README's functions example reads")
+    func functionsExample() throws {
+        let readme = try Fixtures.text(Fixtures.packageRoot.appendingPathComponent("README.md"))
+        let start = try #require(readme.range(of: "```yaml\nfunctions:\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let block = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let text = """
+            nodePools: [{name: n, count: 2, cpu: 8, memory: 16Gi}]
+            images: [{name: classify-gpu, size: 1GB}, {name: classify-cpu, size: 800MB}]
+
+            """ + block
+        let s = try ScenarioFile.parse(text, file: "readme.yaml")
+        #expect(s.cluster.functions.first?.images.count == 2)
+        #expect(s.cluster.workloads.count == 1)
+        #expect(s.cluster.slowdownWhenOversubscribed)
+    }
+}
