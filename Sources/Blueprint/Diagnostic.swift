@@ -98,8 +98,10 @@ public struct BlueprintError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Suggests the closest known name for a misspelt one.
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+public enum Suggestion {
+    /// The candidate nearest to `word` (case-insensitive edit distance), if it is close enough
+    /// to be a likely typo.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let target = Array(word.lowercased())
         var best: (String, Int)?
         for candidate in candidates {

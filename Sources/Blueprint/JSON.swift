@@ -429,6 +429,13 @@ public struct JSONWriter: Sendable {
         out += String(repeating: "  ", count: indent)
     }
 
+    /// `s` as a JSON string literal, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
     static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

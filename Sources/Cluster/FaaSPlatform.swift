@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Simulation
 
 /// The FaaS platform on top of the cluster: function replicas are pods, requests are routed
@@ -91,7 +96,7 @@ extension ClusterSimulator {
             guard maxRate > 0 else { return nil }
             var time = t
             while true {
-                time += -Foundation_log(1 - workloadRandom.nextUnit()) / maxRate
+                time += -log(1 - workloadRandom.nextUnit()) / maxRate
                 if time > end { return nil }
                 if workloadRandom.nextUnit() * maxRate <= max(0, rate(time)) { return time }
             }
@@ -103,9 +108,9 @@ extension ClusterSimulator {
             next = first ? t : t + 1 / rate
         case .poisson(let rate):
             guard rate > 0 else { return nil }
-            next = t + -Foundation_log(1 - workloadRandom.nextUnit()) / rate
+            next = t + -log(1 - workloadRandom.nextUnit()) / rate
         case .sine(let mean, let amplitude, let period):
-            next = thinning({ mean + amplitude * Foundation_sin(2 * Double.pi * ($0 - spec.start) / period) }, maxRate: mean + abs(amplitude))
+            next = thinning({ mean + amplitude * sin(2 * Double.pi * ($0 - spec.start) / period) }, maxRate: mean + abs(amplitude))
         case .ramp(let from, let to):
             let length = spec.duration ?? 0
             next = thinning({ length > 0 ? from + (to - from) * min(1, ($0 - spec.start) / length) : to }, maxRate: max(from, to))
@@ -613,11 +618,3 @@ extension ClusterSimulator {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
-@inline(__always) func Foundation_sin(_ x: Double) -> Double { sin(x) }

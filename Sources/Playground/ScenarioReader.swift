@@ -1,3 +1,4 @@
+import Blueprint
 import Simulation
 import YAML
 
@@ -202,22 +203,6 @@ struct ScenarioReader {
     }
 
     static func closest(_ word: String, _ candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            if a.isEmpty { return b.count }
-            if b.isEmpty { return a.count }
-            var prev = Array(0...b.count), cur = prev
-            for i in 1...a.count {
-                cur[0] = i
-                for j in 1...b.count {
-                    cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                }
-                swap(&prev, &cur)
-            }
-            return prev[b.count]
-        }
-        let w = Array(word.lowercased())
-        let scored = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.sorted { $0.1 < $1.1 }
-        guard let best = scored.first, best.1 <= Swift.max(2, w.count / 3) else { return nil }
-        return best.0
+        Suggestion.closest(to: word, in: candidates.sorted())
     }
 }
