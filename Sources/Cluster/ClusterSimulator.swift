@@ -71,6 +71,9 @@ public struct ClusterSimulator {
         var hasTaints: Bool
         /// CPU used by running invocations, millicores, and its integrals for utilisation and energy.
         var cpuInUse: Double = 0
+        var gpuInUse: Double = 0
+        var networkInUse: Double = 0
+        var blockIOInUse: Double = 0
         var lastUsageChange: Double = 0
         var busyIntegral: Double = 0
         var dynamicEnergy: Double = 0

@@ -227,11 +227,15 @@ extension ClusterSimulator {
         let spec = faas.functions[f].spec
         var duration: Double
         var cpu = spec.cpuPerInvocation
+        var gpu = spec.gpuPerInvocation, network = spec.networkPerInvocation, blockIO = spec.blockIOPerInvocation
         var plannedMemory: Double?
         if let (custom, context) = functionSimulator(forPod: faas.replicas[r].pod), let plan = custom.invoke(context, random: &executionRandom) {
             duration = plan.duration
             cpu = plan.cpuMillis
             plannedMemory = plan.memoryBytes
+            gpu = plan.gpus ?? gpu
+            network = plan.networkBytesPerSecond ?? network
+            blockIO = plan.blockIOBytesPerSecond ?? blockIO
         } else if spec.executionTime.isEmpty {
             duration = spec.defaultExecutionTime.sample(using: &executionRandom)
         } else {
@@ -239,9 +243,15 @@ extension ClusterSimulator {
         }
         if case .forking(let overhead) = spec.behaviour { duration += overhead }
         faas.requests[slot].cpu = cpu
+        faas.requests[slot].gpu = gpu
+        faas.requests[slot].network = network
+        faas.requests[slot].blockIO = blockIO
         faas.replicas[r].cpuInUse += cpu
+        faas.replicas[r].gpuInUse += gpu
+        faas.replicas[r].networkInUse += network
+        faas.replicas[r].blockIOInUse += blockIO
         faas.functions[f].runningCPU += cpu
-        changeCPU(node: n, by: cpu, at: t)
+        changeUsage(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
         if scenario.slowdownWhenOversubscribed {
             let demand = hot[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
@@ -276,14 +286,16 @@ extension ClusterSimulator {
         faas.replicas[r].running -= 1
         faas.functions[f].running -= 1
         let n = faas.replicas[r].node
-        let cpu = faas.requests[slot].cpu
-        changeCPU(node: n, by: -cpu, at: t)
+        let req = faas.requests[slot]
+        let cpu = req.cpu
+        changeUsage(node: n, cpu: -cpu, gpu: -req.gpu, network: -req.network, blockIO: -req.blockIO, at: t)
         faas.replicas[r].cpuInUse -= cpu
+        faas.replicas[r].gpuInUse -= req.gpu
+        faas.replicas[r].networkInUse -= req.network
+        faas.replicas[r].blockIOInUse -= req.blockIO
         faas.functions[f].runningCPU -= cpu
-        let duration = t - faas.requests[slot].execStart
-        let node = hot[n]
-        let share = min(1, cpu / max(1, Double(node.capacity.cpuMillis)))
-        faas.functions[f].energy += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * share * duration
+        let duration = t - req.execStart
+        faas.functions[f].energy += dynamicPower(node: n, cpu: cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO) * duration
         let memory = Double(spec.memoryLimit ?? spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes)
         faas.functions[f].gbSeconds += memory / 1e9 * duration
         if faas.requests[slot].memoryKill {
@@ -346,9 +358,23 @@ extension ClusterSimulator {
         }
     }
 
-    mutating func changeCPU(node n: Int, by delta: Double, at t: Double) {
+    mutating func changeUsage(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) {
         advanceNodeUsage(n, to: t)
-        hot[n].cpuInUse = max(0, hot[n].cpuInUse + delta)
+        hot[n].cpuInUse = max(0, hot[n].cpuInUse + cpu)
+        hot[n].gpuInUse = max(0, hot[n].gpuInUse + gpu)
+        hot[n].networkInUse = max(0, hot[n].networkInUse + network)
+        hot[n].blockIOInUse = max(0, hot[n].blockIOInUse + blockIO)
+    }
+
+    /// Power above idle for the given use of a node: linear in each resource's utilisation,
+    /// every utilisation capped at 100 %.
+    func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
+        let spec = nodes[n].spec
+        var watts = (spec.maxWatts - spec.idleWatts) * min(1, cpu / max(1, Double(hot[n].capacity.cpuMillis)))
+        if spec.gpuWatts > 0 && hot[n].capacity.gpus > 0 { watts += spec.gpuWatts * min(1, gpu / Double(hot[n].capacity.gpus)) }
+        if spec.networkWatts > 0 { watts += spec.networkWatts * min(1, network / max(1, spec.bandwidth)) }
+        if spec.blockIOWatts > 0 { watts += spec.blockIOWatts * min(1, blockIO / max(1, spec.blockIOBandwidth)) }
+        return watts
     }
 
     mutating func advanceNodeUsage(_ n: Int, to t: Double) {
@@ -357,8 +383,22 @@ extension ClusterSimulator {
         let capacity = max(1, Double(hot[n].capacity.cpuMillis))
         let utilisation = min(1, hot[n].cpuInUse / capacity)  // never above 100 %
         hot[n].busyIntegral += utilisation * dt
-        hot[n].dynamicEnergy += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * utilisation * dt
+        hot[n].dynamicEnergy += dynamicPower(node: n, cpu: hot[n].cpuInUse, gpu: hot[n].gpuInUse, network: hot[n].networkInUse,
+                                             blockIO: hot[n].blockIOInUse) * dt
         hot[n].lastUsageChange = t
+    }
+
+    /// Energy a node used so far: idle power over its up time plus the dynamic part.
+    func nodeEnergy(_ n: Int) -> Double {
+        let t = now.seconds
+        var dynamic = hot[n].dynamicEnergy
+        var up = hot[n].upSeconds
+        if hot[n].isUp {
+            up += t - hot[n].upSince
+            dynamic += dynamicPower(node: n, cpu: hot[n].cpuInUse, gpu: hot[n].gpuInUse, network: hot[n].networkInUse,
+                                    blockIO: hot[n].blockIOInUse) * max(0, t - hot[n].lastUsageChange)
+        }
+        return nodes[n].spec.idleWatts * up + dynamic
     }
 
     // MARK: Replicas
@@ -482,10 +522,14 @@ extension ClusterSimulator {
         faas.replicas[r].generation &+= 1
         if wasReady && faas.replicas[r].running > 0 {
             let n = faas.replicas[r].node
-            changeCPU(node: n, by: -faas.replicas[r].cpuInUse, at: now.seconds)
+            let rep = faas.replicas[r]
+            changeUsage(node: n, cpu: -rep.cpuInUse, gpu: -rep.gpuInUse, network: -rep.networkInUse, blockIO: -rep.blockIOInUse, at: now.seconds)
             integrate(f, at: now.seconds)
-            faas.functions[f].runningCPU -= faas.replicas[r].cpuInUse
+            faas.functions[f].runningCPU -= rep.cpuInUse
             faas.replicas[r].cpuInUse = 0
+            faas.replicas[r].gpuInUse = 0
+            faas.replicas[r].networkInUse = 0
+            faas.replicas[r].blockIOInUse = 0
             faas.functions[f].running -= faas.replicas[r].running
             // The running invocations' end events are now stale; count them here.
             let lost = faas.replicas[r].running

@@ -49,6 +49,9 @@ struct FaaSState {
         var failure: RequestFailure?
         var memoryKill = false
         var cpu: Double = 0
+        var gpu: Double = 0
+        var network: Double = 0
+        var blockIO: Double = 0
     }
 
     struct Replica {
@@ -57,6 +60,9 @@ struct FaaSState {
         var node = -1
         var running = 0
         var cpuInUse: Double = 0
+        var gpuInUse: Double = 0
+        var networkInUse: Double = 0
+        var blockIOInUse: Double = 0
         var queue = IndexQueue()
         var isReady = false
         var isRemoved = false

@@ -86,17 +86,7 @@ extension ClusterSimulator {
                 maxReplicas: fn.maxReplicas, finalReplicas: fn.replicas.count, energyJoules: fn.energy, usage: usage,
                 cost: scenario.billing.cost(usage)))
         }
-        var energy = 0.0
-        for n in nodes.indices where hot[n].hasJoined {
-            var dynamic = hot[n].dynamicEnergy
-            var up = hot[n].upSeconds
-            if hot[n].isUp {
-                up += t - hot[n].upSince
-                let capacity = max(1, Double(hot[n].capacity.cpuMillis))
-                dynamic += (nodes[n].spec.maxWatts - nodes[n].spec.idleWatts) * min(1, hot[n].cpuInUse / capacity) * max(0, t - hot[n].lastUsageChange)
-            }
-            energy += nodes[n].spec.idleWatts * up + dynamic
-        }
+        let energy = nodes.indices.filter { hot[$0].hasJoined }.reduce(0.0) { $0 + nodeEnergy($1) }
         let timeline = faas.utilizationTimeline
         let requests = functions.reduce(0) { $0 + $1.requests }
         let completed = functions.reduce(0) { $0 + $1.completed }

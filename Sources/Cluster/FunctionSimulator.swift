@@ -18,11 +18,20 @@ public struct InvocationPlan: Hashable, Sendable {
     public var cpuMillis: Double
     /// Memory it uses; above the function's memory limit the replica is killed.
     public var memoryBytes: Double?
+    /// GPUs, network and block I/O (bytes per second) it uses; `nil` takes the function's values.
+    public var gpus: Double?
+    public var networkBytesPerSecond: Double?
+    public var blockIOBytesPerSecond: Double?
 
-    public init(duration: Double, cpuMillis: Double, memoryBytes: Double? = nil) {
+    public init(duration: Double, cpuMillis: Double, memoryBytes: Double? = nil, gpus: Double? = nil,
+                networkBytesPerSecond: Double? = nil, blockIOBytesPerSecond: Double? = nil)
+    {
         self.duration = duration
         self.cpuMillis = cpuMillis
         self.memoryBytes = memoryBytes
+        self.gpus = gpus
+        self.networkBytesPerSecond = networkBytesPerSecond
+        self.blockIOBytesPerSecond = blockIOBytesPerSecond
     }
 }
 

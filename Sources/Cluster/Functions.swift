@@ -59,6 +59,10 @@ public struct FunctionSpec: Hashable, Sendable {
     public var defaultExecutionTime: Distribution
     /// CPU a running invocation uses, in millicores.
     public var cpuPerInvocation: Double
+    /// GPUs (fractions allowed), network and block I/O (bytes per second) a running invocation uses.
+    public var gpuPerInvocation: Double = 0
+    public var networkPerInvocation: Double = 0
+    public var blockIOPerInvocation: Double = 0
     /// Memory an invocation uses; above `memoryLimit` the replica is killed and restarted.
     public var memoryPerInvocation: Distribution?
     public var memoryLimit: Int64?

@@ -94,6 +94,13 @@ public struct NodeSpec: Hashable, Sendable {
     /// Power draw in watts when idle and at full CPU use.
     public var idleWatts: Double
     public var maxWatts: Double
+    /// Extra watts at full use of the node's GPUs, its network link and its disk bandwidth
+    /// (linear in each utilisation; 0 leaves that resource out of the power model).
+    public var gpuWatts: Double = 0
+    public var networkWatts: Double = 0
+    public var blockIOWatts: Double = 0
+    /// Disk throughput that counts as 100 % block I/O, bytes per second.
+    public var blockIOBandwidth: Double = 500 * Double(Units.MB)
 
     public init(name: String, deviceType: String = "generic", architecture: Architecture = .x86_64, capacity: Resources,
                 bandwidth: Double = Units.gbps, diskBytes: Int64 = 100 * Units.GB, labels: [String: String] = [:],

@@ -71,6 +71,8 @@ public struct ClusterSummary: Hashable, Sendable {
         public var cpuFraction: Double
         public var memoryFraction: Double
         public var cachedBytes: Int64
+        /// Idle power over the node's up time plus the dynamic part, in joules.
+        public var energyJoules: Double
     }
 
     public var simulatedTime: SimTime
@@ -117,7 +119,7 @@ extension ClusterSimulator {
                 node: n.spec.name, deviceType: n.spec.deviceType, isUp: h.isUp, pods: h.podCount,
                 cpuFraction: h.capacity.cpuMillis > 0 ? Double(h.allocated.cpuMillis) / Double(h.capacity.cpuMillis) : 0,
                 memoryFraction: h.capacity.memoryBytes > 0 ? Double(h.allocated.memoryBytes) / Double(h.capacity.memoryBytes) : 0,
-                cachedBytes: n.cachedBytes)
+                cachedBytes: n.cachedBytes, energyJoules: nodeEnergy(i))
         }
         return ClusterSummary(
             simulatedTime: now, events: eventsProcessed, pods: pods.count,

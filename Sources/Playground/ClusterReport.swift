@@ -31,9 +31,9 @@ public enum ClusterReport {
 
     /// Per-node allocation as CSV.
     public static func nodesCSV(_ s: ClusterSummary) -> String {
-        var out = "node,device_type,up,pods,cpu_fraction,memory_fraction,cached_bytes\n"
+        var out = "node,device_type,up,pods,cpu_fraction,memory_fraction,cached_bytes,energy_joules\n"
         for n in s.allocation {
-            out += "\(n.node),\(n.deviceType),\(n.isUp),\(n.pods),\(n.cpuFraction.fixed(4)),\(n.memoryFraction.fixed(4)),\(n.cachedBytes)\n"
+            out += "\(n.node),\(n.deviceType),\(n.isUp),\(n.pods),\(n.cpuFraction.fixed(4)),\(n.memoryFraction.fixed(4)),\(n.cachedBytes),\(n.energyJoules.fixed(3))\n"
         }
         return out
     }

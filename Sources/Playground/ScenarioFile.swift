@@ -146,7 +146,8 @@ public struct ScenarioFile: Sendable {
     }
 
     static let poolFields = ["name", "type", "count", "cpu", "memory", "gpus", "tpus", "architecture", "disk", "bandwidth", "maxPods",
-                             "labels", "taints", "joinAt", "idleWatts", "maxWatts", "catalogue"]
+                             "labels", "taints", "joinAt", "idleWatts", "maxWatts", "gpuWatts", "networkWatts", "blockIOWatts",
+                             "blockIOBandwidth", "catalogue"]
 
     static func readNodePools(_ r: inout ScenarioReader, _ top: YAMLMapping) -> ([NodeSpec], [(node: NodeSpec, at: SimTime)]) {
         guard let items = r.list(top["nodePools"], at: "nodePools") else { return ([], []) }
@@ -192,8 +193,24 @@ public struct ScenarioFile: Sendable {
             if let d = r.bytes(m, "disk", at: p) { template.diskBytes = d }
             if let b = r.bandwidth(m, "bandwidth", at: p) { template.bandwidth = b }
             if let mp = r.int(m, "maxPods", at: p) { template.maxPods = mp }
-            if let w = m["idleWatts"]?.double { template.idleWatts = w }
-            if let w = m["maxWatts"]?.double { template.maxWatts = w }
+            for key in ["idleWatts", "maxWatts", "gpuWatts", "networkWatts", "blockIOWatts"] {
+                guard let v = m[key] else { continue }
+                guard let w = v.double, w >= 0 else {
+                    r.fail("'\(key)' must be watts ≥ 0, found \(ScenarioReader.show(v))", at: YAMLPath.key(p, key))
+                    continue
+                }
+                switch key {
+                case "idleWatts": template.idleWatts = w
+                case "maxWatts": template.maxWatts = w
+                case "gpuWatts": template.gpuWatts = w
+                case "networkWatts": template.networkWatts = w
+                default: template.blockIOWatts = w
+                }
+            }
+            if template.maxWatts < template.idleWatts {
+                r.fail("maxWatts (\(template.maxWatts)) is below idleWatts (\(template.idleWatts))", at: YAMLPath.key(p, "maxWatts"))
+            }
+            if let b = r.bandwidth(m, "blockIOBandwidth", at: p) { template.blockIOBandwidth = b }
             template.labels.merge(r.stringMap(m, "labels", at: p)) { $1 }
             template.taints = readTaints(&r, m["taints"], at: YAMLPath.key(p, "taints"))
             let joinAt = r.seconds(m, "joinAt", at: p)

@@ -54,7 +54,8 @@ extension ScenarioFile {
         }
     }
 
-    static let functionFields = ["azureDurations", "azureMemory", "count", "name", "profile", "image", "requests", "images", "watchdog", "forking", "executionTime", "cpuPerInvocation",
+    static let functionFields = ["azureDurations", "azureMemory", "count", "gpuPerInvocation", "networkPerInvocation", "blockIOPerInvocation",
+                                 "name", "profile", "image", "requests", "images", "watchdog", "forking", "executionTime", "cpuPerInvocation",
                                  "memoryPerInvocation", "memoryLimit", "timeout", "requestSize", "responseSize", "code", "startup", "setup",
                                  "teardown", "loadBalancer", "queueLimit", "scaling"]
 
@@ -184,6 +185,13 @@ extension ScenarioFile {
                 }
             }
             if let limit = r.bytes(m, "memoryLimit", at: p) { spec.memoryLimit = limit }
+            if let v = m["gpuPerInvocation"] {
+                if let g = v.double, g >= 0 { spec.gpuPerInvocation = g } else {
+                    r.fail("'gpuPerInvocation' must be GPUs ≥ 0 (fractions allowed)", at: YAMLPath.key(p, "gpuPerInvocation"))
+                }
+            }
+            if let b = r.bandwidth(m, "networkPerInvocation", at: p) { spec.networkPerInvocation = b }
+            if let b = r.bandwidth(m, "blockIOPerInvocation", at: p) { spec.blockIOPerInvocation = b }
             if let t = r.seconds(m, "timeout", at: p) {
                 if t <= 0 { r.fail("timeout must be positive", at: YAMLPath.key(p, "timeout")) }
                 spec.timeout = t

@@ -279,3 +279,27 @@ struct ScalersInSimulationTests {
         #expect(summary.functions[0].coldStarts >= 2)
     }
 }
+
+@Suite("Power model")
+struct PowerModelTests {
+    @Test("linear coefficients on CPU, GPU, network and block I/O")
+    func coefficients() throws {
+        var f = FaaSTests.function(min: 1, exec: .constant(2), workers: 1, cpu: 2000)
+        f.cpuPerInvocation = 2000  // half of 4 CPUs
+        f.gpuPerInvocation = 1  // the whole GPU
+        f.networkPerInvocation = 250 * Double(Units.MB)  // a quarter of the 1000 MB/s link
+        f.blockIOPerInvocation = 100 * Double(Units.MB)  // a fifth of 500 MB/s
+        var s = FaaSTests.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 10, maxRequests: 1)], nodes: 1)
+        s.nodes[0].capacity.gpus = 1
+        s.nodes[0].gpuWatts = 200
+        s.nodes[0].networkWatts = 40
+        s.nodes[0].blockIOWatts = 10
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run()
+        let summary = try #require(sim.faasSummary())
+        // 2 s at 100 × 0.5 + 200 × 1 + 40 × 0.25 + 10 × 0.2 = 262 W above idle.
+        #expect(abs(summary.functions[0].energyJoules - 2 * 262) < 1e-6)
+        #expect(abs(summary.energyJoules - (50 * sim.now.seconds + 2 * 262)) < 1e-6)
+        #expect(abs(sim.summary().allocation[0].energyJoules - summary.energyJoules) < 1e-6)
+    }
+}
