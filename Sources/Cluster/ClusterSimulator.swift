@@ -122,7 +122,10 @@ public struct ClusterSimulator {
     var imageLayers: [[Architecture: [Int]]] = []
     var imageBytes: [[Architecture: Int64]] = []
     var imageBytesTable: [Int64] = []
-    var imageRegistry: [Int] = []
+    /// The registries holding each image, in preference order.
+    var imageRegistries: [[Int]] = []
+    /// Transfers running from each source (registries, then storage).
+    var sourceFlows: [Int] = []
     var sourceNames: [String] = []
     var sourceRoundTrip: [Double] = []
     var storageSource: Int?
@@ -210,12 +213,16 @@ public struct ClusterSimulator {
             }
             imageLayers.append(perArch)
             imageBytes.append(bytes)
-            let registryName = image.registries.first ?? scenario.registries.first?.name ?? ""
-            guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
-                throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'",
-                                   hint: "declare it under registries, or leave the image's registry out to use the first one")
+            let names = image.registries.isEmpty ? [scenario.registries.first?.name ?? ""] : image.registries
+            var indices: [Int] = []
+            for registryName in names {
+                guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
+                    throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'",
+                                       hint: "declare it under registries, or leave the image's registry out to use the first one")
+                }
+                indices.append(r)
             }
-            imageRegistry.append(r)
+            imageRegistries.append(indices)
         }
 
         for bytes in imageBytes {
@@ -229,6 +236,7 @@ public struct ClusterSimulator {
         var sourceBandwidth = scenario.registries.map(\.bandwidth)
         if let storage = scenario.storage { sourceBandwidth.append(storage.bandwidth) }
         network = FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth)
+        sourceFlows = Array(repeating: 0, count: sourceBandwidth.count)
         for (i, spec) in allNodes.enumerated() {
             let joined = i < scenario.nodes.count
             var state = NodeState(spec: spec, labels: spec.effectiveLabels)
@@ -709,10 +717,11 @@ public struct ClusterSimulator {
                 useCounter += 1
                 storageCache[layer] = useCounter
             } else {
-                source = imageRegistry[pods[p].image]
+                source = pickRegistry(pods[p].image)
                 if storageSource != nil { cacheInStorage(layer) }
             }
-            requestTimes[Self.requestKey(n, layer)] = now
+            requestTimes[Self.requestKey(n, layer)] = (now, source)
+            sourceFlows[source] += 1
             queue.schedule(.requestSent(node: n, layer: layer, source: source, generation: nodes[n].generation),
                            at: now + .seconds(sourceRoundTrip[source]))
         }
@@ -736,13 +745,27 @@ public struct ClusterSimulator {
         rescheduleNetwork()
     }
 
-    /// When each (node, layer) transfer was requested, until its transfer starts.
-    var requestTimes: [UInt64: SimTime] = [:]
+    /// Of the registries holding an image, the one whose uplink is least loaded now
+    /// (running transfers per byte of bandwidth); ties go to the earlier listed.
+    func pickRegistry(_ image: Int) -> Int {
+        let candidates = imageRegistries[image]
+        guard candidates.count > 1 else { return candidates.first ?? 0 }
+        var best = candidates[0]
+        var bestLoad = Double.infinity
+        for r in candidates {
+            let load = Double(sourceFlows[r] + 1) / max(1, scenario.registries[r].bandwidth)
+            if load < bestLoad { best = r; bestLoad = load }
+        }
+        return best
+    }
+
+    /// When each (node, layer) transfer was requested and from where, until it starts.
+    var requestTimes: [UInt64: (time: SimTime, source: Int)] = [:]
 
     static func requestKey(_ node: Int, _ layer: Int) -> UInt64 { UInt64(node) << 32 | UInt64(layer) }
 
     mutating func takeRequest(node n: Int, layer: Int) -> SimTime? {
-        requestTimes.removeValue(forKey: Self.requestKey(n, layer))
+        requestTimes.removeValue(forKey: Self.requestKey(n, layer))?.time
     }
 
     mutating func rescheduleNetwork() {
@@ -756,6 +779,7 @@ public struct ClusterSimulator {
         let done = network.complete(at: now.seconds, tolerance: 1.0 / Double(SimTime.ticksPerSecond))
         for completion in done {
             guard let pull = flowPulls.removeValue(forKey: completion.flow.raw) else { continue }
+            sourceFlows[pull.source] -= 1
             let n = pull.node
             let bytes = layerSizes[pull.layer]
             stats.pulls += 1
@@ -804,7 +828,7 @@ public struct ClusterSimulator {
     mutating func failLayer(node n: Int, layer: Int, reason: String) {
         let waiters = nodes[n].inFlight.removeValue(forKey: layer) ?? []
         nodes[n].inFlightBytes -= layerSizes[layer]
-        _ = takeRequest(node: n, layer: layer)
+        if let request = requestTimes.removeValue(forKey: Self.requestKey(n, layer)) { sourceFlows[request.source] -= 1 }
         for p in waiters where pods[p].node == n && pods[p].phase == .pullingImage {
             releasePod(p)
             pods[p].phase = .failed
@@ -908,7 +932,10 @@ public struct ClusterSimulator {
         nodes[n].generation += 1
         emit(.nodeFailed, node: n)
         let cancelled = network.cancelAll(node: n, at: now.seconds)
-        for flow in cancelled { flowPulls[flow.raw] = nil }
+        for flow in cancelled {
+            if let pull = flowPulls.removeValue(forKey: flow.raw) { sourceFlows[pull.source] -= 1 }
+        }
+        for (key, request) in requestTimes where key >> 32 == UInt64(n) { sourceFlows[request.source] -= 1 }
         requestTimes = requestTimes.filter { $0.key >> 32 != UInt64(n) }
         nodes[n].inFlight = [:]
         nodes[n].inFlightBytes = 0

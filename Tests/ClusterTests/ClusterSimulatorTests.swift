@@ -254,3 +254,25 @@ struct ClusterSimulatorTests {
 final class EventLog: @unchecked Sendable {
     var records: [ClusterEventRecord] = []
 }
+
+@Suite("Images in several registries")
+struct MultiRegistryTests {
+    @Test("pulls spread over the registries that hold an image, by their load")
+    func spread() throws {
+        let image = ImageSpec(name: "app", variants: [.x86_64: [.init(digest: "a", sizeBytes: 100 * Units.MB)]], registries: ["eu", "us"])
+        let nodes = (0..<4).map { ClusterSimulatorTests.node("n\($0)") }
+        let pods = (0..<4).map { i -> ClusterScenario.PodArrival in
+            var p = ClusterSimulatorTests.pod("p\(i)", image: "app")
+            p.nodeSelector = ["kubernetes.io/hostname": "n\(i)"]
+            return .init(pod: p)
+        }
+        let s = ClusterScenario(nodes: nodes, registries: [RegistrySpec(name: "eu", bandwidth: 100 * Double(Units.MB), roundTrip: 0.01),
+                                                           RegistrySpec(name: "us", bandwidth: 100 * Double(Units.MB), roundTrip: 0.01)],
+                                images: [image], pods: pods, scheduler: SchedulerProfile(schedulingLatency: 0))
+        let (sim, log) = try ClusterSimulatorTests.run(s)
+        let sources = log.filter { $0.kind == .pullFinished }.compactMap(\.source)
+        #expect(sources.filter { $0 == "eu" }.count == 2)
+        #expect(sources.filter { $0 == "us" }.count == 2)
+        #expect(sim.summary().readyPods == 4)
+    }
+}
