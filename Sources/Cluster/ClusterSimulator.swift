@@ -70,6 +70,13 @@ public struct ClusterSimulator {
         var hasJoined: Bool
         var hasTaints: Bool
         /// CPU used by running invocations, millicores, and its integrals for utilisation and energy.
+        /// Power model: watts above idle at full CPU, GPU, network and block I/O.
+        var cpuWatts: Double = 0
+        var gpuWatts: Double = 0
+        var networkWatts: Double = 0
+        var blockIOWatts: Double = 0
+        var networkCapacity: Double = 1
+        var blockIOCapacity: Double = 1
         var cpuInUse: Double = 0
         var gpuInUse: Double = 0
         var networkInUse: Double = 0
@@ -242,8 +249,15 @@ public struct ClusterSimulator {
             var state = NodeState(spec: spec, labels: spec.effectiveLabels)
             for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { state.data.insert(item) }
             nodes.append(state)
-            hot.append(NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
-                               isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule }))
+            var h = NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
+                            isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule })
+            h.cpuWatts = spec.maxWatts - spec.idleWatts
+            h.gpuWatts = spec.capacity.gpus > 0 ? spec.gpuWatts : 0
+            h.networkWatts = spec.networkWatts
+            h.blockIOWatts = spec.blockIOWatts
+            h.networkCapacity = max(1, spec.bandwidth)
+            h.blockIOCapacity = max(1, spec.blockIOBandwidth)
+            hot.append(h)
             if joined { joinedNodes += 1 }
         }
         imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
@@ -345,8 +359,10 @@ public struct ClusterSimulator {
             pods[p].phase = .settingUp
             emit(.containerStarted, pod: p, duration: (now - (pods[p].imageReady ?? now)).seconds)
             var setup = pods[p].spec.lifecycle.setup.sample(using: &lifecycleRandom) + pods[p].extraSetup
-            if let (custom, context) = functionSimulator(forPod: p), let s = custom.setup(context, random: &lifecycleRandom) {
-                setup = s + pods[p].extraSetup
+            if hasCustomSimulator(pod: p), let (custom, context) = functionSimulator(forPod: p) {
+                var random = lifecycleRandom
+                if let s = custom.setup(context, random: &random) { setup = s + pods[p].extraSetup }
+                lifecycleRandom = random
             }
             queue.schedule(.setupDone(pod: p, generation: generation), at: now + .seconds(setup))
         case .setupDone(let p, let generation):
@@ -818,8 +834,10 @@ public struct ClusterSimulator {
         emit(.imageReady, pod: p, node: pods[p].node, image: imageNames[pods[p].image], duration: pullTime,
              source: pods[p].usedCache ? "node-cache" : nil)
         var startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
-        if let (custom, context) = functionSimulator(forPod: p) {
-            startup = (custom.deploy(context, random: &lifecycleRandom) ?? 0) + (custom.startup(context, random: &lifecycleRandom) ?? startup)
+        if hasCustomSimulator(pod: p), let (custom, context) = functionSimulator(forPod: p) {
+            var random = lifecycleRandom
+            startup = (custom.deploy(context, random: &random) ?? 0) + (custom.startup(context, random: &random) ?? startup)
+            lifecycleRandom = random
         }
         stats.startupSeconds.append(startup)
         queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
@@ -899,7 +917,11 @@ public struct ClusterSimulator {
             pods[p].phase = .terminating
             emit(.podTerminating, pod: p, node: pods[p].node)
             var grace = pods[p].spec.lifecycle.terminationGrace.sample(using: &lifecycleRandom)
-            if let (custom, context) = functionSimulator(forPod: p), let t = custom.teardown(context, random: &lifecycleRandom) { grace = t }
+            if hasCustomSimulator(pod: p), let (custom, context) = functionSimulator(forPod: p) {
+                var random = lifecycleRandom
+                if let t = custom.teardown(context, random: &random) { grace = t }
+                lifecycleRandom = random
+            }
             queue.schedule(.terminated(pod: p, generation: pods[p].generation), at: now + .seconds(grace))
         }
     }

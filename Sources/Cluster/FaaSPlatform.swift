@@ -229,7 +229,13 @@ extension ClusterSimulator {
         var cpu = spec.cpuPerInvocation
         var gpu = spec.gpuPerInvocation, network = spec.networkPerInvocation, blockIO = spec.blockIOPerInvocation
         var plannedMemory: Double?
-        if let (custom, context) = functionSimulator(forPod: faas.replicas[r].pod), let plan = custom.invoke(context, random: &executionRandom) {
+        var plan: InvocationPlan?
+        if faas.functions[f].hasCustomSimulator, let (custom, context) = functionSimulator(forPod: faas.replicas[r].pod) {
+            var random = executionRandom
+            plan = custom.invoke(context, random: &random)
+            executionRandom = random
+        }
+        if let plan {
             duration = plan.duration
             cpu = plan.cpuMillis
             plannedMemory = plan.memoryBytes
@@ -369,11 +375,11 @@ extension ClusterSimulator {
     /// Power above idle for the given use of a node: linear in each resource's utilisation,
     /// every utilisation capped at 100 %.
     func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let spec = nodes[n].spec
-        var watts = (spec.maxWatts - spec.idleWatts) * min(1, cpu / max(1, Double(hot[n].capacity.cpuMillis)))
-        if spec.gpuWatts > 0 && hot[n].capacity.gpus > 0 { watts += spec.gpuWatts * min(1, gpu / Double(hot[n].capacity.gpus)) }
-        if spec.networkWatts > 0 { watts += spec.networkWatts * min(1, network / max(1, spec.bandwidth)) }
-        if spec.blockIOWatts > 0 { watts += spec.blockIOWatts * min(1, blockIO / max(1, spec.blockIOBandwidth)) }
+        let h = hot[n]
+        var watts = h.cpuWatts * min(1, cpu / max(1, Double(h.capacity.cpuMillis)))
+        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(h.capacity.gpus)) }
+        if h.networkWatts > 0 { watts += h.networkWatts * min(1, network / h.networkCapacity) }
+        if h.blockIOWatts > 0 { watts += h.blockIOWatts * min(1, blockIO / h.blockIOCapacity) }
         return watts
     }
 

@@ -72,6 +72,13 @@ extension FunctionSimulator {
 }
 
 extension ClusterSimulator {
+    /// Whether a pod is a replica of a function modelled by a ``FunctionSimulator`` (a cheap
+    /// check for the hot paths).
+    func hasCustomSimulator(pod p: Int) -> Bool {
+        let f = pods[p].function
+        return f >= 0 && faas.functions[f].hasCustomSimulator
+    }
+
     /// The custom simulator of a pod's function, with the replica's context.
     func functionSimulator(forPod p: Int) -> (any FunctionSimulator, ReplicaContext)? {
         let f = pods[p].function
