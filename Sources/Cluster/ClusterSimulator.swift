@@ -70,6 +70,11 @@ public struct ClusterSimulator {
         var hasJoined: Bool
         var hasTaints: Bool
         /// CPU used by running invocations, millicores, and its integrals for utilisation and energy.
+    }
+
+    /// A node's resource use over time, for utilisation and energy (kept apart from
+    /// ``NodeHot`` so the scheduler's per-node reads stay small).
+    struct NodeUsage {
         /// Power model: watts above idle at full CPU, GPU, network and block I/O.
         var cpuWatts: Double = 0
         var gpuWatts: Double = 0
@@ -141,6 +146,7 @@ public struct ClusterSimulator {
     // State
     var nodes: [NodeState] = []
     var hot: [NodeHot] = []
+    var usage: [NodeUsage] = []
     var joinedNodes = 0
     var pods: [PodState] = []
     var podByName: [String: Int] = [:]
@@ -249,15 +255,16 @@ public struct ClusterSimulator {
             var state = NodeState(spec: spec, labels: spec.effectiveLabels)
             for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { state.data.insert(item) }
             nodes.append(state)
-            var h = NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
-                            isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule })
+            hot.append(NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
+                               isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule }))
+            var h = NodeUsage()
             h.cpuWatts = spec.maxWatts - spec.idleWatts
             h.gpuWatts = spec.capacity.gpus > 0 ? spec.gpuWatts : 0
             h.networkWatts = spec.networkWatts
             h.blockIOWatts = spec.blockIOWatts
             h.networkCapacity = max(1, spec.bandwidth)
             h.blockIOCapacity = max(1, spec.blockIOBandwidth)
-            hot.append(h)
+            usage.append(h)
             if joined { joinedNodes += 1 }
         }
         imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
@@ -387,8 +394,8 @@ public struct ClusterSimulator {
         case .nodeRecovers(let n):
             guard hot[n].hasJoined, !hot[n].isUp else { return }
             hot[n].isUp = true
-            hot[n].upSince = now.seconds
-            hot[n].lastUsageChange = now.seconds
+            usage[n].upSince = now.seconds
+            usage[n].lastUsageChange = now.seconds
             nodes[n].generation += 1
             emit(.nodeRecovered, node: n)
             capacityFreed()
@@ -949,7 +956,7 @@ public struct ClusterSimulator {
     mutating func failNode(_ n: Int) {
         guard hot[n].isUp else { return }
         advanceNodeUsage(n, to: now.seconds)
-        hot[n].upSeconds += now.seconds - hot[n].upSince
+        usage[n].upSeconds += now.seconds - usage[n].upSince
         hot[n].isUp = false
         nodes[n].generation += 1
         emit(.nodeFailed, node: n)

@@ -259,7 +259,7 @@ extension ClusterSimulator {
         faas.functions[f].runningCPU += cpu
         changeUsage(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
         if scenario.slowdownWhenOversubscribed {
-            let demand = hot[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
+            let demand = usage[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
         }
         let memory = plannedMemory ?? spec.memoryPerInvocation?.sample(using: &executionRandom)
@@ -366,43 +366,43 @@ extension ClusterSimulator {
 
     mutating func changeUsage(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) {
         advanceNodeUsage(n, to: t)
-        hot[n].cpuInUse = max(0, hot[n].cpuInUse + cpu)
-        hot[n].gpuInUse = max(0, hot[n].gpuInUse + gpu)
-        hot[n].networkInUse = max(0, hot[n].networkInUse + network)
-        hot[n].blockIOInUse = max(0, hot[n].blockIOInUse + blockIO)
+        usage[n].cpuInUse = max(0, usage[n].cpuInUse + cpu)
+        usage[n].gpuInUse = max(0, usage[n].gpuInUse + gpu)
+        usage[n].networkInUse = max(0, usage[n].networkInUse + network)
+        usage[n].blockIOInUse = max(0, usage[n].blockIOInUse + blockIO)
     }
 
     /// Power above idle for the given use of a node: linear in each resource's utilisation,
     /// every utilisation capped at 100 %.
     func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let h = hot[n]
-        var watts = h.cpuWatts * min(1, cpu / max(1, Double(h.capacity.cpuMillis)))
-        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(h.capacity.gpus)) }
+        let h = usage[n]
+        var watts = h.cpuWatts * min(1, cpu / max(1, Double(hot[n].capacity.cpuMillis)))
+        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(hot[n].capacity.gpus)) }
         if h.networkWatts > 0 { watts += h.networkWatts * min(1, network / h.networkCapacity) }
         if h.blockIOWatts > 0 { watts += h.blockIOWatts * min(1, blockIO / h.blockIOCapacity) }
         return watts
     }
 
     mutating func advanceNodeUsage(_ n: Int, to t: Double) {
-        let dt = t - hot[n].lastUsageChange
+        let dt = t - usage[n].lastUsageChange
         guard dt > 0 else { return }
         let capacity = max(1, Double(hot[n].capacity.cpuMillis))
-        let utilisation = min(1, hot[n].cpuInUse / capacity)  // never above 100 %
-        hot[n].busyIntegral += utilisation * dt
-        hot[n].dynamicEnergy += dynamicPower(node: n, cpu: hot[n].cpuInUse, gpu: hot[n].gpuInUse, network: hot[n].networkInUse,
-                                             blockIO: hot[n].blockIOInUse) * dt
-        hot[n].lastUsageChange = t
+        let utilisation = min(1, usage[n].cpuInUse / capacity)  // never above 100 %
+        usage[n].busyIntegral += utilisation * dt
+        usage[n].dynamicEnergy += dynamicPower(node: n, cpu: usage[n].cpuInUse, gpu: usage[n].gpuInUse, network: usage[n].networkInUse,
+                                             blockIO: usage[n].blockIOInUse) * dt
+        usage[n].lastUsageChange = t
     }
 
     /// Energy a node used so far: idle power over its up time plus the dynamic part.
     func nodeEnergy(_ n: Int) -> Double {
         let t = now.seconds
-        var dynamic = hot[n].dynamicEnergy
-        var up = hot[n].upSeconds
+        var dynamic = usage[n].dynamicEnergy
+        var up = usage[n].upSeconds
         if hot[n].isUp {
-            up += t - hot[n].upSince
-            dynamic += dynamicPower(node: n, cpu: hot[n].cpuInUse, gpu: hot[n].gpuInUse, network: hot[n].networkInUse,
-                                    blockIO: hot[n].blockIOInUse) * max(0, t - hot[n].lastUsageChange)
+            up += t - usage[n].upSince
+            dynamic += dynamicPower(node: n, cpu: usage[n].cpuInUse, gpu: usage[n].gpuInUse, network: usage[n].networkInUse,
+                                    blockIO: usage[n].blockIOInUse) * max(0, t - usage[n].lastUsageChange)
         }
         return nodes[n].spec.idleWatts * up + dynamic
     }
@@ -642,8 +642,8 @@ extension ClusterSimulator {
         var sum = 0.0, peak = 0.0, count = 0
         for n in nodes.indices where hot[n].isUp {
             advanceNodeUsage(n, to: t)
-            let u = dt > 0 ? min(1, (hot[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
-            faas.monitorBusy[n] = hot[n].busyIntegral
+            let u = dt > 0 ? min(1, (usage[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
+            faas.monitorBusy[n] = usage[n].busyIntegral
             sum += u
             peak = max(peak, u)
             count += 1

@@ -87,7 +87,7 @@ extension ClusterSimulator {
         guard n >= 0 else { return nil }
         let context = ReplicaContext(function: faas.functions[f].spec.name, replica: pods[p].spec.name, node: nodes[n].spec.name,
                                      deviceType: nodes[n].spec.deviceType, architecture: hot[n].architecture,
-                                     nodeCPULoad: hot[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis)))
+                                     nodeCPULoad: usage[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis)))
         return (sim, context)
     }
 }
