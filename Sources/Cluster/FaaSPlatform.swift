@@ -443,7 +443,7 @@ extension ClusterSimulator {
         var state = PodState(spec: pod, image: faas.functions[f].images[0], owner: ownerIndexOf(spec.name), created: now)
         state.function = f
         state.replica = faas.replicas.count
-        state.extraSetup = spec.codeBytes > 0 ? Double(spec.codeBytes) / max(1, spec.codeBandwidth) : 0
+        state.extraSetup = spec.codeBytes > 0 ? spec.codeRoundTrip + Double(spec.codeBytes) / max(1, spec.codeBandwidth) : 0
         pods.append(state)
         podByName[name] = p
         faas.replicas.append(FaaSState.Replica(pod: p, function: f, created: now.seconds))

@@ -73,6 +73,8 @@ public struct FunctionSpec: Hashable, Sendable {
     /// Code fetched into the container during setup, at `codeBandwidth` bytes per second.
     public var codeBytes: Int64
     public var codeBandwidth: Double
+    /// Round trip to where the code lives, before its transfer.
+    public var codeRoundTrip: Double = 0
     public var lifecycle: LifecycleProfile
     public var teardown: Distribution
     public var minReplicas: Int

@@ -75,7 +75,7 @@ public struct ScenarioFile: Sendable {
         let storage = readStorage(&r, top)
         let (nodes, additions) = readNodePools(&r, top)
         var images = readImages(&r, top, registries: registries.map(\.name))
-        let functions = readFunctions(&r, top, images: &images, baseDirectory: baseDirectory)
+        let functions = readFunctions(&r, top, images: &images, registries: registries, baseDirectory: baseDirectory)
         let functionNames = functions.map(\.name)
         let workloads = readWorkloads(&r, top, functions: functionNames, baseDirectory: baseDirectory)
         let scaleCommands = readScaleCommands(&r, top, functions: functionNames)

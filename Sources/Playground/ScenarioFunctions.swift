@@ -84,7 +84,9 @@ extension ScenarioFile {
         return (table, table.rows[index])
     }
 
-    static func readFunctions(_ r: inout ScenarioReader, _ top: YAMLMapping, images: inout [ImageSpec], baseDirectory: String) -> [FunctionSpec] {
+    static func readFunctions(_ r: inout ScenarioReader, _ top: YAMLMapping, images: inout [ImageSpec], registries: [RegistrySpec],
+                              baseDirectory: String) -> [FunctionSpec]
+    {
         guard let items = expandCounted(&r, top["functions"], at: "functions") else { return [] }
         var out: [FunctionSpec] = []
         for (item, p) in items {
@@ -198,9 +200,22 @@ extension ScenarioFile {
             }
             if let b = r.bytes(m, "requestSize", at: p) { spec.requestBytes = b }
             if let b = r.bytes(m, "responseSize", at: p) { spec.responseBytes = b }
-            if let code = r.mapping(m["code"], at: YAMLPath.key(p, "code"), known: ["size", "bandwidth"]) {
-                spec.codeBytes = r.bytes(code, "size", at: YAMLPath.key(p, "code")) ?? 0
-                spec.codeBandwidth = r.bandwidth(code, "bandwidth", at: YAMLPath.key(p, "code")) ?? spec.codeBandwidth
+            if let code = r.mapping(m["code"], at: YAMLPath.key(p, "code"), known: ["size", "bandwidth", "registry"]) {
+                let cp = YAMLPath.key(p, "code")
+                spec.codeBytes = r.bytes(code, "size", at: cp) ?? 0
+                // Where the code lives: a registry's bandwidth and round trip, unless a bandwidth is given.
+                var roundTrip = 0.0
+                if let name = r.string(code, "registry", at: cp) {
+                    if let registry = registries.first(where: { $0.name == name }) {
+                        spec.codeBandwidth = registry.bandwidth
+                        roundTrip = registry.roundTrip
+                    } else {
+                        r.fail("code names unknown registry '\(name)'", at: YAMLPath.key(cp, "registry"),
+                               hint: "declared registries: \(registries.map(\.name).joined(separator: ", "))")
+                    }
+                }
+                spec.codeBandwidth = r.bandwidth(code, "bandwidth", at: cp) ?? spec.codeBandwidth
+                spec.codeRoundTrip = roundTrip
             }
             if let d = r.distribution(m, "startup", at: p) { spec.lifecycle.startup = d }
             if let d = r.distribution(m, "setup", at: p) { spec.lifecycle.setup = d }

@@ -196,6 +196,7 @@ struct ReadmeFaaSExampleTests {
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let block = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
         let text = """
+            registries: [{name: hub, bandwidth: 1Gbps, roundTrip: 40ms}]
             nodePools: [{name: n, count: 2, cpu: 8, memory: 16Gi}]
             images: [{name: classify-gpu, size: 1GB}, {name: classify-cpu, size: 800MB}]
 
@@ -204,5 +205,7 @@ struct ReadmeFaaSExampleTests {
         #expect(s.cluster.functions.first?.images.count == 2)
         #expect(s.cluster.workloads.count == 1)
         #expect(s.cluster.slowdownWhenOversubscribed)
+        #expect(s.cluster.functions.first?.codeBandwidth == 125_000_000)
+        #expect(s.cluster.functions.first?.codeRoundTrip == 0.04)
     }
 }
