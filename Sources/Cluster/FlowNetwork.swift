@@ -177,7 +177,7 @@ public struct FlowNetwork: Sendable {
     mutating func deactivate(_ id: Int32) {
         let f = flows[Int(id)]
         guard f.isActive else { return }
-        if f.classIndex >= 0 { classes[Int(f.classIndex)].live -= 1 }
+        if f.classIndex >= 0 { leave(Int(f.classIndex)) }
         flows[Int(id)].isActive = false
         flows[Int(id)].classIndex = -1
         freeFlowSlots.append(id)
@@ -217,7 +217,7 @@ public struct FlowNetwork: Sendable {
             } else if Int(f.classIndex) != targetClass {
                 let oldClass = Int(f.classIndex)
                 let remaining = f.target - classes[oldClass].virtual
-                classes[oldClass].live -= 1
+                leave(oldClass)
                 classes[targetClass].live += 1
                 let target = classes[targetClass].virtual + remaining
                 flows[Int(id)].classIndex = Int32(targetClass)
@@ -225,6 +225,12 @@ public struct FlowNetwork: Sendable {
                 pushHeap(targetClass, target, id)
             }
         }
+    }
+
+    /// A flow leaves a class; an empty class drops its heap (all its entries are stale).
+    mutating func leave(_ i: Int) {
+        classes[i].live -= 1
+        if classes[i].live == 0 { classes[i].heap.removeAll(keepingCapacity: true) }
     }
 
     mutating func classFor(signature: Int, source: Int) -> Int {
