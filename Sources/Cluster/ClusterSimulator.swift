@@ -375,8 +375,9 @@ public struct ClusterSimulator {
         case .setupDone(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .settingUp else { return }
             pods[p].phase = .ready
+            // A container restarted in place (a replica killed for memory) is not a new start.
+            if pods[p].ready == nil { stats.podReady(pods[p], at: now) }
             pods[p].ready = now
-            stats.podReady(pods[p], at: now)
             emit(.podReady, pod: p, duration: (now - pods[p].created).seconds)
             if pods[p].replica >= 0 { replicaReady(pods[p].replica) }
         case .deletePod(let name):
