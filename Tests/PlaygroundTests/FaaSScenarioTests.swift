@@ -209,3 +209,24 @@ struct ReadmeFaaSExampleTests {
         #expect(s.cluster.functions.first?.codeRoundTrip == 0.04)
     }
 }
+
+@Suite("Invariants of the shipped FaaS scenarios")
+struct FaaSInvariantTests {
+    @Test("every request ends once; replicas and utilisation stay within bounds", arguments: ["chaos", "azure-trace", "faas-sim-100k"])
+    func invariants(name: String) throws {
+        let file = try ScenarioFile.load(path: Fixtures.packageRoot.appendingPathComponent("scenarios/\(name).yaml").path)
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.run(until: file.until ?? .infinity)
+        let s = try #require(sim.faasSummary())
+        for f in s.functions {
+            #expect(f.completed + f.failed <= f.requests, "\(f.name)")
+            if file.until == nil { #expect(f.completed + f.failed == f.requests, "\(f.name)") }
+            #expect(f.maxReplicas <= (file.cluster.functions.first { $0.name == f.name }?.maxReplicas ?? 0))
+            #expect(f.failures.values.allSatisfy { $0 >= 0 })
+        }
+        #expect(sim.utilizationTimeline.allSatisfy { $0.mean >= 0 && $0.max <= 1 })
+        #expect(sim.replicaUtilizationTimeline.allSatisfy { $0.max <= 1 })
+        #expect(sim.replicaTimeline.allSatisfy { $0.ready <= $0.replicas })
+        #expect(s.energyJoules > 0)
+    }
+}
