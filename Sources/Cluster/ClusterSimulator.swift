@@ -175,6 +175,7 @@ public struct ClusterSimulator {
     var stats = Statistics()
     var faas = FaaSState()
     var functionIndex: [String: Int] = [:]
+    var pipelineIndex: [String: Int] = [:]
     var deviceTypeIndex: [String: Int] = [:]
     var nodeDeviceType: [Int] = []
     var workloadRandom = RandomSource(seed: 0)

@@ -61,11 +61,15 @@ extension ClusterSimulator {
         for name in scenario.functionSimulators.keys.sorted() where functionIndex[name] == nil {
             throw ClusterError("a function simulator is given for unknown function '\(name)'")
         }
+        try setUpPipelines()
         for (i, w) in scenario.workloads.enumerated() {
-            guard let f = functionIndex[w.function] else {
-                throw ClusterError("a workload names unknown function '\(w.function)'", hint: "declare it under functions")
+            if let p = pipelineIndex[w.function] {
+                faas.workloads.append(FaaSState.Workload(spec: w, function: -1, pipeline: p))
+            } else if let f = functionIndex[w.function] {
+                faas.workloads.append(FaaSState.Workload(spec: w, function: f))
+            } else {
+                throw ClusterError("a workload names unknown function '\(w.function)'", hint: "declare it under functions (or pipelines)")
             }
-            faas.workloads.append(FaaSState.Workload(spec: w, function: f))
             if let first = nextArrival(workload: i, after: w.start, first: true) {
                 faas.outstandingWorkloads += 1
                 queue.schedule(.arrival(workload: i), at: .seconds(first))
@@ -143,10 +147,14 @@ extension ClusterSimulator {
         } else {
             faas.outstandingWorkloads -= 1
         }
-        newRequest(function: f)
+        if faas.workloads[w].pipeline >= 0 {
+            startRun(pipeline: faas.workloads[w].pipeline)
+        } else {
+            newRequest(function: f, run: -1, hop: 0)
+        }
     }
 
-    mutating func newRequest(function f: Int) {
+    mutating func newRequest(function f: Int, run: Int, hop: Int) {
         let t = now.seconds
         integrate(f, at: t)
         faas.functions[f].arrivals += 1
@@ -167,6 +175,8 @@ extension ClusterSimulator {
         faas.requests[slot].coldEnd = -1
         faas.requests[slot].failure = nil
         faas.requests[slot].memoryKill = false
+        faas.requests[slot].run = Int32(run)
+        faas.requests[slot].hop = Int32(hop)
         faas.functions[f].inflight += 1
         faas.functions[f].ingress += faas.functions[f].spec.requestBytes
         if faas.functions[f].ready.isEmpty {
@@ -221,6 +231,7 @@ extension ClusterSimulator {
         let t = now.seconds
         integrate(f, at: t)
         faas.replicas[r].running += 1
+        faas.replicas[r].runningSlots.append(Int32(slot))
         faas.functions[f].running += 1
         faas.requests[slot].execStart = t
         faas.requests[slot].replica = Int32(r)
@@ -290,6 +301,7 @@ extension ClusterSimulator {
         let spec = faas.functions[f].spec
         integrate(f, at: t)
         faas.replicas[r].running -= 1
+        if let k = faas.replicas[r].runningSlots.firstIndex(of: Int32(slot)) { faas.replicas[r].runningSlots.remove(at: k) }
         faas.functions[f].running -= 1
         let n = faas.replicas[r].node
         let req = faas.requests[slot]
@@ -324,6 +336,7 @@ extension ClusterSimulator {
                                         finished: t, failure: nil))
             }
             finish(slot, function: f)
+            if req.run >= 0 { stepFinished(run: Int(req.run), hop: Int(req.hop), function: f, succeeded: true) }
         }
         if !faas.replicas[r].isReady || faas.replicas[r].isRemoved { return }
         if let next = faas.replicas[r].queue.pop() { startExecution(next, on: r) }
@@ -331,6 +344,8 @@ extension ClusterSimulator {
 
     mutating func fail(_ slot: Int, _ failure: RequestFailure) {
         let f = Int(faas.requests[slot].function)
+        let run = Int(faas.requests[slot].run), hop = Int(faas.requests[slot].hop)
+        defer { if run >= 0 { stepFinished(run: run, hop: hop, function: f, succeeded: false) } }
         faas.functions[f].failures[failure, default: 0] += 1
         if let onRequest {
             let req = faas.requests[slot]
@@ -520,7 +535,7 @@ extension ClusterSimulator {
 
     /// A replica stops serving (its node failed, or it is restarting): running invocations
     /// fail, queued requests go back to the function.
-    mutating func replicaDown(_ r: Int, failRunning: Bool) {
+    mutating func replicaDown(_ r: Int) {
         let f = faas.replicas[r].function
         let wasReady = faas.replicas[r].isReady
         faas.replicas[r].isReady = false
@@ -532,18 +547,15 @@ extension ClusterSimulator {
             changeUsage(node: n, cpu: -rep.cpuInUse, gpu: -rep.gpuInUse, network: -rep.networkInUse, blockIO: -rep.blockIOInUse, at: now.seconds)
             integrate(f, at: now.seconds)
             faas.functions[f].runningCPU -= rep.cpuInUse
+            faas.functions[f].running -= rep.running
             faas.replicas[r].cpuInUse = 0
             faas.replicas[r].gpuInUse = 0
             faas.replicas[r].networkInUse = 0
             faas.replicas[r].blockIOInUse = 0
-            faas.functions[f].running -= faas.replicas[r].running
-            // The running invocations' end events are now stale; count them here.
-            let lost = faas.replicas[r].running
             faas.replicas[r].running = 0
-            if failRunning {
-                faas.functions[f].failures[.replicaLost, default: 0] += lost
-                faas.functions[f].inflight -= lost
-            }
+            faas.replicas[r].runningSlots = []
+            // Their end events are stale now (the generation changed); they fail here.
+            for slot in rep.runningSlots { fail(Int(slot), .replicaLost) }
         }
         for slot in faas.replicas[r].queue.drain() { reroute(slot, function: f) }
         recordReplicas(f)
@@ -551,12 +563,12 @@ extension ClusterSimulator {
 
     mutating func replicaLost(_ r: Int) {
         guard !faas.replicas[r].isRemoved else { return }
-        replicaDown(r, failRunning: true)
+        replicaDown(r)
     }
 
     mutating func restartReplica(_ r: Int) {
         guard !faas.replicas[r].isRemoved, faas.replicas[r].isReady else { return }
-        replicaDown(r, failRunning: true)
+        replicaDown(r)
         let p = faas.replicas[r].pod
         pods[p].generation += 1
         pods[p].phase = .starting
@@ -595,6 +607,7 @@ extension ClusterSimulator {
     // MARK: Scalers, idleness, monitoring
 
     var isFaaSActive: Bool {
+        // (runs in progress always have a request in flight)
         faas.outstandingWorkloads > 0 || faas.functions.contains { $0.inflight > 0 }
     }
 

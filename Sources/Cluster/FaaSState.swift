@@ -48,6 +48,8 @@ struct FaaSState {
         var execStart: Double = 0
         var failure: RequestFailure?
         var memoryKill = false
+        var run: Int32 = -1
+        var hop: Int32 = 0
         var cpu: Double = 0
         var gpu: Double = 0
         var network: Double = 0
@@ -59,6 +61,8 @@ struct FaaSState {
         var function: Int
         var node = -1
         var running = 0
+        /// Request slots executing on the replica (a few: at most its workers).
+        var runningSlots: [Int32] = []
         var cpuInUse: Double = 0
         var gpuInUse: Double = 0
         var networkInUse: Double = 0
@@ -121,12 +125,17 @@ struct FaaSState {
     struct Workload {
         var spec: WorkloadSpec
         var function: Int
+        /// A pipeline workload starts runs instead of single requests (-1: none).
+        var pipeline = -1
         var sent = 0
         var minute = 0
         var minuteTimes: [Double] = []
     }
 
     var functions: [Function] = []
+    var pipelines: [PipelineState] = []
+    var runs: [RunState] = []
+    var freeRuns: [Int32] = []
     var replicas: [Replica] = []
     var requests: [Request] = []
     var freeRequests: [Int32] = []

@@ -66,7 +66,9 @@ public struct ClusterScenario: Sendable {
     public var kubelet: KubeletConfig
     public var seed: UInt64
     public var functions: [FunctionSpec] = []
+    /// Workloads name a function (single requests) or a pipeline (runs through it).
     public var workloads: [WorkloadSpec] = []
+    public var pipelines: [PipelineSpec] = []
     public var scaleCommands: [ScaleCommand] = []
     public var billing: BillingModel = .awsLambda
     /// How often utilisation and replica counts are sampled, in seconds.
