@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds kubeprint, checks the sample blueprints and
-# converts one into Kubernetes manifests and an AI4EU-compatible solution.zip under out/.
-# Usage: scripts/demo.sh [BLUEPRINT]   (default: blueprints/news-training-sharedfolder.json)
+# The main job: installs what is missing, builds kubeprint, checks the sample blueprints,
+# converts one into Kubernetes manifests and an AI4EU-compatible solution.zip under out/, and
+# deploys that solution on the simulated playground cluster, sending pipeline runs through it.
+# Usage: scripts/demo.sh [BLUEPRINT]   (default: blueprints/graphene-v2-houseprice-Moctader.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-blueprint=${1:-blueprints/news-training-sharedfolder.json}
+blueprint=${1:-blueprints/graphene-v2-houseprice-Moctader.json}
 scripts/setup.sh
 echo "== building kubeprint"
 swift build --product kubeprint 2>&1 | tail -1
@@ -29,9 +30,10 @@ first=$(ls "out/$name"/deployments/*_deployment.yaml | head -n 1)
 echo
 echo "== $first"
 cat "$first"
-echo
-echo "Deploy on a real cluster with: out/$name/deploy.sh -n $name --create-namespace"
 
 echo
-echo "== kubeprint simulate scenarios/node-density.yaml   (a simulated cluster in virtual time)"
-"$kubeprint" simulate scenarios/node-density.yaml -q
+echo "== kubeprint deploy out/$name --runs 300 --rate 5   (the simulated playground cluster)"
+"$kubeprint" deploy "out/$name" --runs 300 --rate 5 -q
+
+echo
+echo "On a real cluster: out/$name/deploy.sh -n <namespace> --create-namespace"

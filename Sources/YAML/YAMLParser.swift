@@ -6,6 +6,11 @@ public struct YAMLDocument: Sendable {
     /// Start position of each node by path (`""` is the root, then `spec.ports[0].name` style).
     public var marks: [String: YAMLMark]
 
+    public init(root: YAMLNode, marks: [String: YAMLMark] = [:]) {
+        self.root = root
+        self.marks = marks
+    }
+
     /// Where the node at `path` starts, or the nearest enclosing node that has a position.
     public func mark(at path: String) -> YAMLMark? {
         var p = path

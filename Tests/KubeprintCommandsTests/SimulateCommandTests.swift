@@ -73,3 +73,24 @@ struct SimulateFaaSCommandTests {
         #expect(log.split(separator: "\n").count > 25_000)
     }
 }
+
+@Suite("kubeprint deploy, end to end")
+struct DeployCommandTests {
+    @Test("convert, then deploy the folder on the playground")
+    func convertThenDeploy() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let out = dir.appendingPathComponent("hp").path
+        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("graphene-v2-houseprice-Moctader.json").path, "-o", out]).status == 0)
+        let r = try Binary.kubeprint(["deploy", out, "-n", "hp", "--runs", "20", "--rate", "4", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Playground namespace hp: 3 deployments"))
+        #expect(r.stdout.contains("Pipeline hp/houseprice: 20 runs, 20 completed, 0 failed"))
+    }
+
+    @Test("a blueprint with errors is refused before anything runs")
+    func invalid() throws {
+        let r = try Binary.kubeprint(["deploy", Fixtures.blueprint("simplepipeline-serial-orchestrator.json").path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("invalid-image"))
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Blueprint
+import Cluster
+import Foundation
+import Manifests
+import Playground
+import Simulation
+
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy a solution on the simulated playground cluster and run requests through its pipeline.",
+        discussion: """
+            Takes a folder written by `kubeprint convert` (or a blueprint.json, converted on the \\
+            fly), puts each Deployment's replicas into a namespace of the simulated cluster — \\
+            scheduled, images pulled, started, set up — and sends pipeline runs through the \\
+            blueprint's links: each run enters at the entry nodes and every node's output goes to \\
+            the nodes it is linked to, as the AI4EU orchestrator does. Prints when each deployment \\
+            was ready and the runs' end-to-end latency.
+
+            The manifests do not say how big images are or how long a model takes: --image-size, \\
+            --exec-time and --setup set that. --cluster runs on the nodes of a scenario file \\
+            instead of the default four-node playground.
+
+            Examples:
+              kubeprint deploy out/news-training-sharedfolder -n news --runs 500 --rate 5
+              kubeprint deploy blueprints/sudoku-tutorial.json --cluster scenarios/edge-demo.yaml
+            """)
+
+    @Argument(help: ArgumentHelp("A solution folder from kubeprint convert, or a blueprint.json.", valueName: "solution"))
+    var solution: String
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Namespace on the playground (default: the pipeline's name).", valueName: "name"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("A scenario file whose cluster (nodes, registries, storage, scheduler) to deploy on.", valueName: "file"))
+    var cluster: String?
+
+    @Option(help: ArgumentHelp("Size of each container image.", valueName: "size"))
+    var imageSize: String = "500MB"
+
+    @Option(help: ArgumentHelp("Median time a model takes per call (lognormal around it).", valueName: "duration"))
+    var execTime: String = "50ms"
+
+    @Option(help: ArgumentHelp("Setup time of each model replica before it is ready (e.g. loading the model).", valueName: "duration"))
+    var setup: String = "2s"
+
+    @Option(help: "Pipeline runs to send (requests, for a single model).")
+    var runs: Int = 100
+
+    @Option(help: "Runs per second (Poisson).")
+    var rate: Double = 2
+
+    @Option(help: ArgumentHelp("When the first run may arrive (runs that find no ready replica wait).", valueName: "duration"))
+    var start: String = "0s"
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json and the metrics CSV files to DIR.", valueName: "dir"))
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "No progress display.")
+    var quiet = false
+
+    init() {}
+
+    func validate() throws {
+        for (flag, value) in [("--exec-time", execTime), ("--setup", setup), ("--start", start)] where QuantityParser.seconds(.string(value)) == nil {
+            throw ValidationError("\(flag) '\(value)' is not a duration (examples: 50ms, 2s, 1m)")
+        }
+        if QuantityParser.bytes(.string(imageSize)) == nil { throw ValidationError("--image-size '\(imageSize)' is not a size (examples: 500MB, 2GB)") }
+        guard runs >= 0 else { throw ValidationError("--runs must be 0 or more") }
+        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        if let namespace, !KubernetesName.isValid(namespace) {
+            throw ValidationError("--namespace '\(namespace)' is not a valid namespace name; try '\(KubernetesName.make(from: namespace))'")
+        }
+    }
+
+    func run() async throws {
+        let manifests: SolutionManifests
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: solution, isDirectory: &isDirectory), isDirectory.boolValue {
+            manifests = try SolutionManifests.load(directory: solution)
+        } else {
+            let loaded = try BlueprintLoader.load(contentsOf: solution)
+            manifests = try SolutionManifests.from(ManifestGenerator(options: ManifestOptions()).generate(loaded.graph), graph: loaded.graph)
+        }
+        var base = Playground.defaultCluster(seed: seed)
+        if let cluster {
+            base = try ScenarioFile.load(path: cluster).cluster
+            base.seed = seed
+        }
+        var options = PlaygroundOptions(namespace: namespace ?? KubernetesName.make(from: manifests.pipelineName))
+        options.imageSize = QuantityParser.bytes(.string(imageSize)) ?? options.imageSize
+        let median = QuantityParser.seconds(.string(execTime)) ?? 0.05
+        options.executionTime = .lognormal(median: median, sigma: 0.3, min: median / 10, max: median * 40)
+        options.setup = .constant(QuantityParser.seconds(.string(setup)) ?? 2)
+        options.start = QuantityParser.seconds(.string(start)) ?? 0
+        options.runs = runs
+        options.rate = rate
+        let (scenario, _) = Playground.deploy(manifests, on: base, options: options)
+        var sim = try ClusterSimulator(scenario: scenario)
+        let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: .infinity)
+        sim.run(every: 200_000) { now in
+            progress.update(now)
+            return true
+        }
+        progress.finish()
+        let console = Console()
+        console.out(Playground.report(solution: manifests, simulator: sim, namespace: options.namespace))
+        let summary = sim.summary()
+        let faas = sim.faasSummary()
+        console.out(ClusterReport.text(summary, scenario: "playground", seed: seed,
+                                       pending: sim.notRunning().filter { !$0.reason.contains("waiting") }))
+        if let faas { console.out(FaaSReport.text(faas)) }
+        if let output {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try ClusterReport.json(summary, scenario: "playground", seed: seed, faas: faas)
+                .write(toFile: (output as NSString).appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+            if let faas {
+                try FaaSReport.functionsCSV(faas).write(toFile: (output as NSString).appendingPathComponent("functions.csv"), atomically: true, encoding: .utf8)
+            }
+            try ClusterReport.nodesCSV(summary).write(toFile: (output as NSString).appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
+        }
+    }
+}
