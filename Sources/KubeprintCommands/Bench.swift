@@ -2,6 +2,7 @@ import ArgumentParser
 import Blueprint
 import Foundation
 import Manifests
+import Simulation
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,7 +78,7 @@ struct BenchConvert: AsyncParsableCommand {
         console.out("bench convert: \(nodes) model nodes → \(fileCount) files + solution.zip (\(zipBytes) bytes), \(iterations) runs, under \(base.path)")
         console.out(String(format: "  total              median %7.1f ms   min %7.1f ms   max %7.1f ms", Self.median(total), total.min() ?? 0, total.max() ?? 0))
         for (label, values) in [("read + validate", load), ("generate", generate), ("bundle + zip", bundle), ("write folder + zip", write)] {
-            console.out("  " + label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "median %7.1f ms", Self.median(values)))
+            console.out("  " + label.padded(to: 19) + String(format: "median %7.1f ms", Self.median(values)))
         }
     }
 

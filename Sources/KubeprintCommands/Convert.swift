@@ -2,6 +2,7 @@ import ArgumentParser
 import Blueprint
 import Foundation
 import Manifests
+import Simulation
 
 /// Options shaping the generated Kubernetes objects.
 struct ManifestOptionGroup: ParsableArguments {
@@ -196,7 +197,7 @@ struct Convert: AsyncParsableCommand {
         let solution = try bundle()
         try solution.write(to: output, overwrite: force)
         console.info("Wrote \(solution.files.count) files and \(SolutionBundle.zipName) to \(output)")
-        for m in manifests.manifests { console.info("  \(m.kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)) \(m.name)") }
+        for m in manifests.manifests { console.info("  \(m.kind.rawValue.padded(to: 22)) \(m.name)") }
         if !notes.isEmpty {
             console.warning("\(notes.count) proto file\(notes.count == 1 ? "" : "s") not found (the solution is complete otherwise):")
             notes.forEach { console.warning("  " + $0) }

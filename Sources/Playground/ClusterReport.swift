@@ -19,7 +19,7 @@ public enum ClusterReport {
         lines.append("  allocation          mean CPU \(percent(s.meanCPUAllocation)), memory \(percent(s.meanMemoryAllocation)) over \(s.allocation.filter(\.isUp).count) nodes up")
         let busiest = s.allocation.sorted { ($0.cpuFraction, $1.node) > ($1.cpuFraction, $0.node) }.prefix(5)
         for n in busiest {
-            lines.append("    \(n.node.padding(toLength: 16, withPad: " ", startingAt: 0)) \(n.pods) pods, CPU \(percent(n.cpuFraction)), memory \(percent(n.memoryFraction))\(n.isUp ? "" : " (down)")")
+            lines.append("    \(n.node.padded(to: 16)) \(n.pods) pods, CPU \(percent(n.cpuFraction)), memory \(percent(n.memoryFraction))\(n.isUp ? "" : " (down)")")
         }
         if !pending.isEmpty {
             lines.append("  not running:")

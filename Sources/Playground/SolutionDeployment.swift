@@ -202,11 +202,12 @@ public enum Playground {
     public static func report(solution: SolutionManifests, simulator sim: ClusterSimulator, namespace: String) -> String {
         var lines = ["Playground namespace \(namespace): \(solution.workloads.count) deployments"
                      + (solution.claims.isEmpty ? "" : ", \(solution.claims.count) shared-folder claims (\(solution.claims.joined(separator: ", ")))")]
+        let width = (solution.workloads.map(\.name.count).max() ?? 0) + 1
         for w in solution.workloads {
             let pods = (0..<w.replicas).map { "\(w.namespace ?? namespace)/\(w.name)-\($0)" }
             let ready = pods.filter { sim.phase(of: $0) == .ready }.count
             let nodes = Set(pods.compactMap { sim.node(of: $0) }).sorted().joined(separator: ", ")
-            lines.append("  \(w.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(ready)/\(w.replicas) ready  image \(w.image)  on \(nodes.isEmpty ? "-" : nodes)")
+            lines.append("  \(w.name.padded(to: width)) \(ready)/\(w.replicas) ready  image \(w.image)  on \(nodes.isEmpty ? "-" : nodes)")
         }
         for p in sim.pipelineSummaries() {
             lines.append("Pipeline \(p.name): \(p.runs) runs, \(p.completed) completed, \(p.failed) failed"

@@ -66,3 +66,11 @@ extension Double {
         return "\(sign)\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"
     }
 }
+
+extension String {
+    /// The string followed by spaces up to `width` characters; a longer string is kept whole,
+    /// followed by one space.
+    public func padded(to width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

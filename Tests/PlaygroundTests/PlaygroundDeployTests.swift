@@ -50,7 +50,7 @@ struct PlaygroundDeployTests {
         #expect(sim.phase(of: "demo/hppmodel1-0") == .ready)
         #expect(sim.phase(of: "demo/orchestrator-0") == .ready)
         let report = Playground.report(solution: s, simulator: sim, namespace: "demo")
-        #expect(report.contains("hppmodel1                1/1 ready"))
+        #expect(report.contains("  hppmodel1       1/1 ready"))
         #expect(report.contains("30 runs, 30 completed"))
     }
 
