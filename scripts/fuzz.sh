@@ -2,14 +2,15 @@
 # Fuzzes the blueprint reader and the YAML parser with libFuzzer (swiftc -sanitize=fuzzer).
 # Usage: scripts/fuzz.sh [seconds per target, default 60]
 # Prints the executions each target ran; a crash stops with the crashing input saved under
-# .build/fuzz/ and a non-zero exit.
+# .build/fuzz/ and a non-zero exit. Keep such inputs in Tests/Fixtures/fuzz/ once fixed: a test
+# replays them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 scripts/setup.sh
 out=.build/fuzz
 mkdir -p "$out/corpus-blueprint" "$out/corpus-yaml"
-cp blueprints/*.json blueprints/invalid/*.json "$out/corpus-blueprint/"
+cp blueprints/*.json blueprints/invalid/*.json Tests/Fixtures/fuzz/* "$out/corpus-blueprint/"
 cp templates/*.yaml "$out/corpus-yaml/"
 for f in Tests/Golden/*/manifests.yaml; do cp "$f" "$out/corpus-yaml/$(basename "$(dirname "$f")").yaml"; done
 

@@ -9,18 +9,28 @@ public enum ImageReference {
 
     /// `nil` when `reference` is valid; otherwise what is wrong with it.
     public static func problem(in reference: String) -> Problem? {
+        problem(in: reference, suggesting: true)
+    }
+
+    /// A fix is offered only when it is itself valid; checking it never suggests again, so
+    /// odd input (upper case that lower-casing does not remove) cannot recurse.
+    static func isValid(_ reference: String) -> Bool {
+        problem(in: reference, suggesting: false) == nil
+    }
+
+    static func problem(in reference: String, suggesting: Bool) -> Problem? {
         if reference.isEmpty { return Problem(message: "image is empty", suggestion: nil) }
         if let schemeEnd = reference.range(of: "://") {
             let rest = String(reference[schemeEnd.upperBound...])
             let scheme = String(reference[..<schemeEnd.lowerBound])
             return Problem(
                 message: "image '\(reference)' starts with a URL scheme ('\(scheme)://'); image references have none",
-                suggestion: problem(in: rest) == nil ? rest : nil)
+                suggestion: suggesting && isValid(rest) ? rest : nil)
         }
         if reference.contains(where: { $0.isWhitespace }) {
             let trimmed = String(reference.filter { !$0.isWhitespace })
             return Problem(message: "image '\(reference)' contains white space",
-                           suggestion: problem(in: trimmed) == nil ? trimmed : nil)
+                           suggestion: suggesting && isValid(trimmed) ? trimmed : nil)
         }
         if reference.count > 4096 { return Problem(message: "image reference is longer than 4096 characters", suggestion: nil) }
 
@@ -60,7 +70,7 @@ public enum ImageReference {
             if component.contains(where: { $0.isUppercase }) {
                 let fixed = lowercasingPath(of: reference)
                 return Problem(message: "image '\(reference)' has upper case in its repository path ('\(component)'); repository names are lower case",
-                               suggestion: problem(in: fixed) == nil ? fixed : nil)
+                               suggestion: suggesting && isValid(fixed) ? fixed : nil)
             }
             guard isValidPathComponent(component) else {
                 return Problem(message: "image '\(reference)' has an invalid repository path component '\(component)' (lower-case letters and digits, separated by '.', '_', '__' or '-')", suggestion: nil)

@@ -1,4 +1,6 @@
 import Blueprint
+import Foundation
+import TestSupport
 import Testing
 
 @Suite("Blueprint validation")
@@ -150,5 +152,30 @@ struct ValidationTests {
         #expect(a != b)
         #expect(a == KubernetesName.make(from: String(repeating: "a", count: 80) + "1"))
         #expect(KubernetesName.isValid(a))
+    }
+}
+
+@Suite("Inputs the fuzzer found")
+struct FuzzRegressionTests {
+    @Test("every saved fuzzer input is diagnosed without crashing")
+    func savedInputs() throws {
+        let folder = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/fuzz")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(!files.isEmpty)
+        for name in files {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            let (loaded, diagnostics) = BlueprintLoader.diagnose(text: String(decoding: data, as: UTF8.self), file: name)
+            // A pipeline is returned exactly when there is no error, and every message prints.
+            #expect((loaded != nil) == !diagnostics.contains(where: \.isError), "\(name)")
+            #expect(diagnostics.allSatisfy { $0.description.contains($0.code.rawValue) })
+        }
+    }
+
+    @Test("upper case that lower-casing cannot remove gets no suggestion, and no endless check")
+    func unlowercasable() {
+        // "İ" lower-cases to two scalars; "ǅ" (title case) stays upper-ish in some forms.
+        for image in ["reg.io/İMAGE:1", "reg.io/ǅx:1", "https://reg.io/Ab/ǅ:1", "a b/C://d"] {
+            #expect(ImageReference.problem(in: image) != nil, "\(image)")
+        }
     }
 }
