@@ -990,7 +990,6 @@ public struct ClusterSimulator {
                 pods[p].pullStarted = nil
                 pods[p].imageReady = nil
                 pods[p].ready = nil
-                stats.readyPodsLost(pods[p])
                 enqueue(p)
             } else {
                 pods[p].phase = .failed

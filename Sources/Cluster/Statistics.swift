@@ -26,8 +26,6 @@ struct Statistics {
         lastReady = max(lastReady ?? time, time)
         timeToReady.append((time - pod.created).seconds)
     }
-
-    mutating func readyPodsLost(_ pod: ClusterSimulator.PodState) {}
 }
 
 /// Percentiles of a sample.
