@@ -316,14 +316,7 @@ public struct ClusterSimulator {
     /// - Returns: whether events remain (the run stopped at the limit).
     @discardableResult
     public mutating func run(until limit: SimTime = .infinity) -> Bool {
-        runLimit = limit
-        while let next = queue.nextTime, next <= limit, let (time, event) = queue.pop() {
-            now = time
-            eventsProcessed &+= 1
-            handle(event)
-        }
-        if limit != .infinity, now < limit { now = limit }
-        return !queue.isEmpty
+        run(until: limit, every: .max) { _ in true }
     }
 
     /// Processes events up to `limit`, calling `progress` with the simulated time now and
@@ -728,7 +721,6 @@ public struct ClusterSimulator {
             pending += 1
             if nodes[n].inFlight[layer] != nil {
                 nodes[n].inFlight[layer]?.append(p)
-                stats.sharedPulls += 1
                 continue
             }
             nodes[n].inFlight[layer] = [p]
@@ -860,7 +852,6 @@ public struct ClusterSimulator {
             releasePod(p)
             pods[p].phase = .failed
             pods[p].lastFailure = reason
-            stats.failedPods += 1
             emit(.podFailed, pod: p, node: n, detail: reason)
         }
     }
@@ -994,8 +985,7 @@ public struct ClusterSimulator {
             } else {
                 pods[p].phase = .failed
                 pods[p].lastFailure = "node \(nodes[n].spec.name) failed"
-                stats.failedPods += 1
-            }
+                }
         }
     }
 

@@ -507,16 +507,22 @@ extension ClusterSimulator {
     /// Adds a replica's lifetime to its function's usage (billing).
     mutating func account(replica r: Int) {
         let f = faas.replicas[r].function
+        let use = replicaUsage(r)
+        faas.functions[f].replicaSeconds += use.seconds
+        faas.functions[f].diskGBSeconds += use.diskGBSeconds
+        if let type = use.deviceType { faas.functions[f].nodeShareHours[type, default: 0] += use.nodeShareHours }
+    }
+
+    /// What a replica has used from its creation until now: its lifetime, local-disk
+    /// GB-seconds, and hours × its CPU share of its node (for per-node-hour billing).
+    func replicaUsage(_ r: Int) -> (seconds: Double, diskGBSeconds: Double, deviceType: String?, nodeShareHours: Double) {
         let p = faas.replicas[r].pod
         let lifetime = max(0, now.seconds - faas.replicas[r].created)
-        faas.functions[f].replicaSeconds += lifetime
         let requests = pods[p].spec.requests
-        faas.functions[f].diskGBSeconds += Double(requests.diskBytes) / 1e9 * lifetime
         let n = pods[p].node >= 0 ? pods[p].node : faas.replicas[r].node
-        if n >= 0 {
-            let share = Double(requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
-            faas.functions[f].nodeShareHours[nodes[n].spec.deviceType, default: 0] += lifetime / 3600 * share
-        }
+        guard n >= 0 else { return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nil, 0) }
+        let share = Double(requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
+        return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nodes[n].spec.deviceType, lifetime / 3600 * share)
     }
 
     mutating func replicaReady(_ r: Int) {

@@ -64,15 +64,10 @@ extension ClusterSimulator {
                                       nodeShareHours: fn.nodeShareHours)
             for r in fn.replicas {
                 // Replicas still alive are billed up to now.
-                let lifetime = max(0, t - faas.replicas[r].created)
-                usage.replicaSeconds += lifetime
-                let p = faas.replicas[r].pod
-                let n = pods[p].node
-                if n >= 0 {
-                    let share = Double(pods[p].spec.requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
-                    usage.nodeShareHours[nodes[n].spec.deviceType, default: 0] += lifetime / 3600 * share
-                }
-                usage.diskGBSeconds += Double(pods[p].spec.requests.diskBytes) / 1e9 * lifetime
+                let use = replicaUsage(r)
+                usage.replicaSeconds += use.seconds
+                usage.diskGBSeconds += use.diskGBSeconds
+                if let type = use.deviceType { usage.nodeShareHours[type, default: 0] += use.nodeShareHours }
             }
             let totals = fn.total.map(Double.init)
             all += totals

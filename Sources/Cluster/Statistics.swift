@@ -7,13 +7,11 @@ struct Statistics {
     var unschedulableAttempts = 0
     var layerRequests = 0
     var layerCacheHits = 0
-    var sharedPulls = 0
     var pulls = 0
     var pulledBytes: Int64 = 0
     var storageHits = 0
     var evictions = 0
     var lostPods = 0
-    var failedPods = 0
     var readyPods = 0
     var lastReady: SimTime?
     var pullSeconds: [Double] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Blueprint
+import Cluster
 import Foundation
 import Manifests
 import Simulation
@@ -76,21 +77,13 @@ struct BenchConvert: AsyncParsableCommand {
         }
         let console = Console()
         console.out("bench convert: \(nodes) model nodes → \(fileCount) files + solution.zip (\(zipBytes) bytes), \(iterations) runs, under \(base.path)")
-        console.out(String(format: "  total              median %7.1f ms   min %7.1f ms   max %7.1f ms", Self.median(total), total.min() ?? 0, total.max() ?? 0))
+        console.out(String(format: "  total              median %7.1f ms   min %7.1f ms   max %7.1f ms", Percentiles(total).p50, total.min() ?? 0, total.max() ?? 0))
         for (label, values) in [("read + validate", load), ("generate", generate), ("bundle + zip", bundle), ("write folder + zip", write)] {
-            console.out("  " + label.padded(to: 19) + String(format: "median %7.1f ms", Self.median(values)))
+            console.out("  " + label.padded(to: 19) + String(format: "median %7.1f ms", Percentiles(values).p50))
         }
     }
 
-    static func ms(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    static func ms(_ d: Duration) -> Double { d.seconds * 1000 }
 
     /// A chain of `nodes` models; every tenth mounts one shared folder.
     static func syntheticBlueprint(nodes: Int) -> JSONValue {
@@ -133,4 +126,9 @@ struct BenchConvert: AsyncParsableCommand {
         ])))
         return .object(JSONObject(["name": "bench", "version": "1", "input_ports": .array([]), "nodes": .array(items)]))
     }
+}
+
+extension Duration {
+    /// The duration in seconds, for benchmark reports.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -42,7 +42,7 @@ struct BenchCluster: AsyncParsableCommand {
             sim.run()
             let wall = clock.now - start
             let s = sim.summary()
-            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            let seconds = wall.seconds
             console.out("  \(count) pods: wall \((seconds * 1000).fixed(0)) ms (\((Double(count) / seconds).fixed(0)) pods/s), "
                         + "\(s.events) events, ready \(s.readyPods), pending \(s.pendingPods), "
                         + "all ready at \(s.timeToAllReady?.description ?? "-"), pulls \(s.layerPulls) (\(s.pulledBytes / Units.MB) MB), "

@@ -35,7 +35,7 @@ struct BenchEngine: AsyncParsableCommand {
             queue.schedule(.tick(id: id, payload: payload &+ 1), at: time + SimTime(ticks: 1 + Int64(rng.next() % 1_000_000)))
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         Console().out("bench engine: \(events) events with \(pending) pending: \((seconds * 1000).fixed(0)) ms, "
                       + "\((seconds / Double(events) * 1e9).fixed(1)) ns per event (pop + schedule), checksum \(checksum)")
     }

@@ -38,7 +38,7 @@ struct BenchFaaS: AsyncParsableCommand {
             var sim = try ClusterSimulator(scenario: scenario)
             sim.run()
             let wall = clock.now - start
-            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            let seconds = wall.seconds
             guard let s = sim.faasSummary() else { continue }
             let replicas = s.functions.reduce(0) { $0 + $1.finalReplicas }
             console.out("bench faas: \(nodes) nodes, \(functions) functions, \(count) requests at \(Int(rate)) req/s: "

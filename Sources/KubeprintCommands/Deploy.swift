@@ -56,7 +56,7 @@ struct Deploy: AsyncParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json and the metrics CSV files to DIR.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json and the metrics CSV files (as simulate --output does) to DIR.", valueName: "dir"))
     var output: String?
 
     @Flag(name: .shortAndLong, help: "No progress display.")
@@ -114,13 +114,7 @@ struct Deploy: AsyncParsableCommand {
                                        pending: sim.notRunning().filter { !$0.reason.contains("waiting") }))
         if let faas { console.out(FaaSReport.text(faas)) }
         if let output {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            try ClusterReport.json(summary, scenario: "playground", seed: seed, faas: faas)
-                .write(toFile: (output as NSString).appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
-            if let faas {
-                try FaaSReport.functionsCSV(faas).write(toFile: (output as NSString).appendingPathComponent("functions.csv"), atomically: true, encoding: .utf8)
-            }
-            try ClusterReport.nodesCSV(summary).write(toFile: (output as NSString).appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
+            try ClusterReport.writeMetrics(of: sim, to: output, scenario: "playground", seed: seed)
         }
     }
 }

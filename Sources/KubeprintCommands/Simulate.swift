@@ -112,19 +112,7 @@ struct Simulate: AsyncParsableCommand {
             if let requests, let requestLog { console.out("  request log         \(requestLog.written) requests → \(requests)") }
         }
         if let output {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            func write(_ name: String, _ text: String) throws {
-                try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
-            try write("summary.json", try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed, faas: faas))
-            try write("nodes.csv", ClusterReport.nodesCSV(summary))
-            if let faas {
-                try write("functions.csv", FaaSReport.functionsCSV(faas))
-                try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
-                try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
-                try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
-                try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
-            }
+            try ClusterReport.writeMetrics(of: sim, to: output, scenario: file.name, seed: file.cluster.seed)
             if !json { console.out("  metrics             → \(output)/") }
         }
         if let nodesCSV {

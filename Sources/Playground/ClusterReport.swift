@@ -40,9 +40,7 @@ public enum ClusterReport {
 
     /// The summary as a JSON object (sorted keys; the same run gives the same bytes).
     public static func json(_ s: ClusterSummary, scenario: String, seed: UInt64, faas: FaaSSummary? = nil) throws -> String {
-        func stats(_ p: Percentiles) -> [String: Any] {
-            ["count": p.count, "mean": round6(p.mean), "p50": round6(p.p50), "p95": round6(p.p95), "p99": round6(p.p99), "max": round6(p.max)]
-        }
+        let stats = statsObject
         var object: [String: Any] = [
             "scenario": scenario, "seed": seed,
             "simulatedSeconds": round6(s.simulatedTime.seconds), "events": s.events,
@@ -61,6 +59,11 @@ public enum ClusterReport {
     }
 
     static func round6(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+
+    /// Percentiles as a JSON object, rounded to microseconds.
+    static func statsObject(_ p: Percentiles) -> [String: Any] {
+        ["count": p.count, "mean": round6(p.mean), "p50": round6(p.p50), "p95": round6(p.p95), "p99": round6(p.p99), "max": round6(p.max)]
+    }
     static func percent(_ f: Double) -> String { (f * 100).fixed(1) + "%" }
     static func megabytes(_ b: Int64) -> String { (Double(b) / 1e6).fixed(1) }
 }

@@ -67,10 +67,7 @@ public enum FaaSReport {
     }
 
     public static func jsonObject(_ s: FaaSSummary) -> [String: Any] {
-        func stats(_ p: Percentiles) -> [String: Any] {
-            ["count": p.count, "mean": ClusterReport.round6(p.mean), "p50": ClusterReport.round6(p.p50), "p95": ClusterReport.round6(p.p95),
-             "p99": ClusterReport.round6(p.p99), "max": ClusterReport.round6(p.max)]
-        }
+        let stats = ClusterReport.statsObject
         return [
             "requests": s.requests, "completed": s.completed, "failed": s.failed, "throughput": ClusterReport.round6(s.throughput),
             "latencySeconds": stats(s.latency), "energyJoules": ClusterReport.round6(s.energyJoules),
@@ -107,4 +104,25 @@ public final class RequestLogWriter {
     public var written: Int { writer.written }
 
     public func close() { writer.close() }
+}
+
+extension ClusterReport {
+    /// Writes a run's metrics into `directory`: summary.json and nodes.csv, and with functions
+    /// functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
+    public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func write(_ name: String, _ text: String) throws {
+            try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let summary = sim.summary()
+        let faas = sim.faasSummary()
+        try write("summary.json", try json(summary, scenario: scenario, seed: seed, faas: faas))
+        try write("nodes.csv", nodesCSV(summary))
+        guard let faas else { return }
+        try write("functions.csv", FaaSReport.functionsCSV(faas))
+        try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
+        try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
+        try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
+        try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
+    }
 }

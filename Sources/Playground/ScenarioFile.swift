@@ -320,15 +320,7 @@ public struct ScenarioFile: Sendable {
                     r.fail("bare pods have no replicas", at: YAMLPath.key(p, "replicas"), hint: "move it to deployments:")
                 }
                 let replicas = section == "deployments" ? (r.int(m, "replicas", at: p, min: 0) ?? 1) : 1
-                var requests = Resources()
-                if let req = r.mapping(m["requests"], at: YAMLPath.key(p, "requests"), known: ["cpu", "memory", "gpu", "tpu", "disk"]) {
-                    let rp = YAMLPath.key(p, "requests")
-                    requests.cpuMillis = r.millicores(req, "cpu", at: rp) ?? 0
-                    requests.memoryBytes = r.bytes(req, "memory", at: rp) ?? 0
-                    requests.gpus = Int32(r.int(req, "gpu", at: rp) ?? 0)
-                    requests.tpus = Int32(r.int(req, "tpu", at: rp) ?? 0)
-                    requests.diskBytes = r.bytes(req, "disk", at: rp) ?? 0
-                }
+                let requests = readRequests(&r, m["requests"], at: YAMLPath.key(p, "requests"))
                 var affinity: [NodeSelectorRequirement] = []
                 for (k, term) in (r.list(m["affinity"], at: YAMLPath.key(p, "affinity")) ?? []).enumerated() {
                     let tp = YAMLPath.index(YAMLPath.key(p, "affinity"), k)

@@ -60,13 +60,19 @@ extension ScenarioFile {
                                  "teardown", "loadBalancer", "queueLimit", "scaling"]
 
     /// A row of an Azure trace file chosen by `row: N` or by its hash (`function:` / `app:`).
-    static func azureRow(_ r: inout ScenarioReader, _ node: YAMLNode?, at p: String, baseDirectory: String, key: String, keyField: String)
+    static func azureRow(_ r: inout ScenarioReader, _ node: YAMLNode?, at p: String, baseDirectory: String, key: String, keyField: String,
+                         extraFields: [String] = [], check: (AzureTrace.Table) -> String? = { _ in nil })
         -> (AzureTrace.Table, [String])?
     {
-        guard let m = r.mapping(node, at: p, known: ["file", "row", keyField]), let file = r.string(m, "file", at: p, required: true) else { return nil }
+        guard let m = r.mapping(node, at: p, known: ["file", "row", keyField] + extraFields),
+              let file = r.string(m, "file", at: p, required: true) else { return nil }
         let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
         guard let table = AzureTrace.read(path) else {
             r.fail("cannot read '\(path)'", at: YAMLPath.key(p, "file"), hint: "paths are relative to the scenario file")
+            return nil
+        }
+        if let problem = check(table) {
+            r.fail("'\(file)' \(problem)", at: YAMLPath.key(p, "file"))
             return nil
         }
         if let hash = r.string(m, keyField, at: p) {
@@ -357,35 +363,18 @@ extension ScenarioFile {
 
     /// An Azure Functions 2019 trace row: `HashOwner,HashApp,HashFunction,Trigger,1,…,1440`.
     static func readTrace(_ r: inout ScenarioReader, _ node: YAMLNode?, at p: String, baseDirectory: String) -> [Int]? {
-        guard let m = r.mapping(node, at: p, known: ["file", "row", "function", "minutes"]) else {
+        guard node != nil else {
             r.fail("a trace workload needs trace: {file: invocations.csv, row: 0}", at: p)
             return nil
         }
-        guard let file = r.string(m, "file", at: p, required: true) else { return nil }
-        let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            r.fail("cannot read trace file '\(path)'", at: YAMLPath.key(p, "file"), hint: "paths are relative to the scenario file")
-            return nil
-        }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        guard let header = lines.first, header.count > 4, header[0] == "HashOwner" else {
-            r.fail("'\(file)' is not an Azure Functions invocations file (HashOwner,HashApp,HashFunction,Trigger,1..1440)", at: YAMLPath.key(p, "file"))
-            return nil
-        }
-        let rows = Array(lines.dropFirst())
-        var row: [String]?
-        if let hash = r.string(m, "function", at: p) {
-            row = rows.first { $0.count > 2 && $0[2] == hash }
-            if row == nil { r.fail("no row for function '\(hash)' in '\(file)'", at: YAMLPath.key(p, "function")) }
-        } else {
-            let index = r.int(m, "row", at: p, min: 0) ?? 0
-            if index < rows.count { row = rows[index] } else {
-                r.fail("'\(file)' has \(rows.count) rows; row \(index) does not exist", at: YAMLPath.key(p, "row"))
-            }
-        }
-        guard let row else { return nil }
+        guard let (_, row) = azureRow(&r, node, at: p, baseDirectory: baseDirectory, key: "HashFunction", keyField: "function",
+                                      extraFields: ["minutes"], check: { table in
+                                          table.header.count > 4 && table.header[0] == "HashOwner"
+                                              ? nil : "is not an Azure Functions invocations file (HashOwner,HashApp,HashFunction,Trigger,1..1440)"
+                                      })
+        else { return nil }
         var counts = row.dropFirst(4).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
-        if let minutes = r.int(m, "minutes", at: p, min: 1) { counts = Array(counts.prefix(minutes)) }
+        if let minutes = node?.mapping.flatMap({ r.int($0, "minutes", at: p, min: 1) }) { counts = Array(counts.prefix(minutes)) }
         return counts
     }
 

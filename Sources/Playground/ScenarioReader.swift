@@ -66,13 +66,23 @@ struct ScenarioReader {
         return i
     }
 
-    mutating func seconds(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
+    /// Reads `key` with `parse`; text it does not understand is reported as "must be
+    /// \(expected)" at the field.
+    mutating func quantity<T>(_ m: YAMLMapping, _ key: String, at path: String, expected: String, _ parse: (YAMLNode) -> T?) -> T? {
         guard let v = m[key] else { return nil }
-        guard let s = QuantityParser.seconds(v) else {
-            fail("'\(key)' must be a duration such as 500ms, 2s, 5m (or seconds), found \(Self.show(v))", at: YAMLPath.key(path, key))
+        return quantity(v, at: YAMLPath.key(path, key), name: key, expected: expected, parse)
+    }
+
+    mutating func quantity<T>(_ v: YAMLNode, at path: String, name: String, expected: String, _ parse: (YAMLNode) -> T?) -> T? {
+        guard let value = parse(v) else {
+            fail("'\(name)' must be \(expected), found \(Self.show(v))", at: path)
             return nil
         }
-        return s
+        return value
+    }
+
+    mutating func seconds(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
+        quantity(m, key, at: path, expected: "a duration such as 500ms, 2s, 5m (or seconds)", QuantityParser.seconds)
     }
 
     mutating func bytes(_ m: YAMLMapping, _ key: String, at path: String) -> Int64? {
@@ -81,38 +91,19 @@ struct ScenarioReader {
     }
 
     mutating func bytes(_ v: YAMLNode, at path: String, name: String) -> Int64? {
-        guard let b = QuantityParser.bytes(v) else {
-            fail("'\(name)' must be a size such as 100MB, 2Gi, 512KiB (or bytes), found \(Self.show(v))", at: path)
-            return nil
-        }
-        return b
+        quantity(v, at: path, name: name, expected: "a size such as 100MB, 2Gi, 512KiB (or bytes)", QuantityParser.bytes)
     }
 
     mutating func bandwidth(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
-        guard let v = m[key] else { return nil }
-        guard let b = QuantityParser.bandwidth(v) else {
-            fail("'\(key)' must be a positive bandwidth such as 1Gbps, 100Mbps or 200MB/s, found \(Self.show(v))", at: YAMLPath.key(path, key))
-            return nil
-        }
-        return b
+        quantity(m, key, at: path, expected: "a positive bandwidth such as 1Gbps, 100Mbps or 200MB/s", QuantityParser.bandwidth)
     }
 
     mutating func millicores(_ m: YAMLMapping, _ key: String, at path: String) -> Int64? {
-        guard let v = m[key] else { return nil }
-        guard let c = QuantityParser.millicores(v) else {
-            fail("'\(key)' must be CPU such as 2, 0.5 or 500m, found \(Self.show(v))", at: YAMLPath.key(path, key))
-            return nil
-        }
-        return c
+        quantity(m, key, at: path, expected: "CPU such as 2, 0.5 or 500m", QuantityParser.millicores)
     }
 
     mutating func fraction(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
-        guard let v = m[key] else { return nil }
-        guard let f = QuantityParser.fraction(v) else {
-            fail("'\(key)' must be a fraction between 0 and 1 or a percentage such as 85%, found \(Self.show(v))", at: YAMLPath.key(path, key))
-            return nil
-        }
-        return f
+        quantity(m, key, at: path, expected: "a fraction between 0 and 1 or a percentage such as 85%", QuantityParser.fraction)
     }
 
     mutating func stringMap(_ m: YAMLMapping, _ key: String, at path: String) -> [String: String] {
