@@ -788,7 +788,8 @@ public struct ClusterSimulator {
     mutating func rescheduleNetwork() {
         networkVersion += 1
         guard let next = network.nextCompletion() else { return }
-        let ticks = Int64((next * Double(SimTime.ticksPerSecond)).rounded(.up))
+        let scaled = (next * Double(SimTime.ticksPerSecond)).rounded(.up)
+        let ticks = scaled < 9.0e18 ? Int64(max(0, scaled)) : .max  // a transfer that never ends waits forever
         queue.schedule(.networkTick(version: networkVersion), at: max(now, SimTime(ticks: ticks)))
     }
 

@@ -17,14 +17,27 @@ public struct Resources: Hashable, Sendable {
 
     public static let zero = Resources()
 
+    /// Saturating sums and differences: capacities are bounded on input (see the scenario
+    /// reader's limits), and no total of them can wrap around.
     public static func + (a: Resources, b: Resources) -> Resources {
-        Resources(cpuMillis: a.cpuMillis + b.cpuMillis, memoryBytes: a.memoryBytes + b.memoryBytes,
-                  gpus: a.gpus + b.gpus, tpus: a.tpus + b.tpus, diskBytes: a.diskBytes + b.diskBytes)
+        Resources(cpuMillis: sat(a.cpuMillis.addingReportingOverflow(b.cpuMillis)),
+                  memoryBytes: sat(a.memoryBytes.addingReportingOverflow(b.memoryBytes)),
+                  gpus: sat(a.gpus.addingReportingOverflow(b.gpus)), tpus: sat(a.tpus.addingReportingOverflow(b.tpus)),
+                  diskBytes: sat(a.diskBytes.addingReportingOverflow(b.diskBytes)))
     }
 
     public static func - (a: Resources, b: Resources) -> Resources {
-        Resources(cpuMillis: a.cpuMillis - b.cpuMillis, memoryBytes: a.memoryBytes - b.memoryBytes,
-                  gpus: a.gpus - b.gpus, tpus: a.tpus - b.tpus, diskBytes: a.diskBytes - b.diskBytes)
+        Resources(cpuMillis: sat(a.cpuMillis.subtractingReportingOverflow(b.cpuMillis)),
+                  memoryBytes: sat(a.memoryBytes.subtractingReportingOverflow(b.memoryBytes)),
+                  gpus: sat(a.gpus.subtractingReportingOverflow(b.gpus)), tpus: sat(a.tpus.subtractingReportingOverflow(b.tpus)),
+                  diskBytes: sat(a.diskBytes.subtractingReportingOverflow(b.diskBytes)))
+    }
+
+    @inline(__always)
+    static func sat<T: FixedWidthInteger & SignedInteger>(_ r: (partialValue: T, overflow: Bool)) -> T {
+        guard r.overflow else { return r.partialValue }
+        // On overflow the wrapped value has the opposite sign of the true result.
+        return r.partialValue < 0 ? .max : .min
     }
 
     public static func += (a: inout Resources, b: Resources) { a = a + b }

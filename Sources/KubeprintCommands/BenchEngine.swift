@@ -20,7 +20,7 @@ struct BenchEngine: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard events > 0, pending > 0 else { throw ValidationError("--events and --pending must be positive") }
+        guard events > 0, pending > 0, pending <= 100_000_000 else { throw ValidationError("--events and --pending must be positive (--pending at most 100000000)") }
         var queue = EventQueue<Event>()
         var rng = RandomSource(seed: 1)
         queue.reserveCapacity(pending)

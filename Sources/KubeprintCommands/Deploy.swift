@@ -66,11 +66,14 @@ struct Deploy: AsyncParsableCommand {
 
     func validate() throws {
         for (flag, value) in [("--exec-time", execTime), ("--setup", setup), ("--start", start)] where QuantityParser.seconds(.string(value)) == nil {
-            throw ValidationError("\(flag) '\(value)' is not a duration (examples: 50ms, 2s, 1m)")
+            throw ValidationError("\(flag) '\(value)' is not a duration of at most \(Limits.secondsText) (examples: 50ms, 2s, 1m)")
         }
-        if QuantityParser.bytes(.string(imageSize)) == nil { throw ValidationError("--image-size '\(imageSize)' is not a size (examples: 500MB, 2GB)") }
+        if QuantityParser.bytes(.string(imageSize)) == nil {
+            throw ValidationError("--image-size '\(imageSize)' is not a size of at most \(Limits.bytesText) (examples: 500MB, 2GB)")
+        }
         guard runs >= 0 else { throw ValidationError("--runs must be 0 or more") }
-        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard runs <= Limits.maxRequests else { throw ValidationError("--runs is at most \(Limits.maxRequests)") }
+        guard rate > 0, rate.isFinite, rate <= Limits.maxRate else { throw ValidationError("--rate must be a positive number of runs per second, at most \(Int(Limits.maxRate))") }
         if let namespace, !KubernetesName.isValid(namespace) {
             throw ValidationError("--namespace '\(namespace)' is not a valid namespace name; try '\(KubernetesName.make(from: namespace))'")
         }

@@ -83,7 +83,7 @@ public struct ScenarioFile: Sendable {
         var monitorInterval = 1.0
         if let mon = r.mapping(top["monitor"], at: "monitor", known: ["interval"]) {
             monitorInterval = r.seconds(mon, "interval", at: "monitor") ?? 1
-            if monitorInterval <= 0 { r.fail("monitor.interval must be positive", at: "monitor.interval") }
+            if monitorInterval < Limits.minPeriod { r.fail("monitor.interval must be at least 1ms", at: "monitor.interval") }
         }
         var slowdown = false
         if let v = top["slowdown"] {
@@ -169,7 +169,12 @@ public struct ScenarioFile: Sendable {
                 continue
             }
             guard let name = r.string(m, "name", at: p, required: true) else { continue }
-            let count = r.int(m, "count", at: p, min: 0) ?? 1
+            let count = r.int(m, "count", at: p, min: 0, max: Limits.maxNodes) ?? 1
+            if nodes.count + additions.count + count > Limits.maxNodes {
+                r.fail("the scenario would have more than \(Limits.maxNodes) nodes", at: YAMLPath.key(p, "count"),
+                       hint: "at most \(Limits.maxNodes) nodes in one scenario")
+                continue
+            }
             var template: NodeSpec
             if let type = r.string(m, "type", at: p) {
                 guard let device = DeviceCatalogue.type(named: type) else {
@@ -183,8 +188,8 @@ public struct ScenarioFile: Sendable {
             }
             if let cpu = r.millicores(m, "cpu", at: p) { template.capacity.cpuMillis = cpu }
             if let mem = r.bytes(m, "memory", at: p) { template.capacity.memoryBytes = mem }
-            if let g = r.int(m, "gpus", at: p) { template.capacity.gpus = Int32(g) }
-            if let t = r.int(m, "tpus", at: p) { template.capacity.tpus = Int32(t) }
+            if let g = r.int(m, "gpus", at: p, max: Limits.maxAccelerators) { template.capacity.gpus = Int32(g) }
+            if let t = r.int(m, "tpus", at: p, max: Limits.maxAccelerators) { template.capacity.tpus = Int32(t) }
             if let a = r.string(m, "architecture", at: p) {
                 if let arch = Architecture(name: a) { template.architecture = arch } else {
                     r.fail("unknown architecture '\(a)'", at: YAMLPath.key(p, "architecture"), hint: "use x86_64, aarch64 or arm32")
@@ -192,13 +197,9 @@ public struct ScenarioFile: Sendable {
             }
             if let d = r.bytes(m, "disk", at: p) { template.diskBytes = d }
             if let b = r.bandwidth(m, "bandwidth", at: p) { template.bandwidth = b }
-            if let mp = r.int(m, "maxPods", at: p) { template.maxPods = mp }
+            if let mp = r.int(m, "maxPods", at: p, max: Limits.maxPods) { template.maxPods = mp }
             for key in ["idleWatts", "maxWatts", "gpuWatts", "networkWatts", "blockIOWatts"] {
-                guard let v = m[key] else { continue }
-                guard let w = v.double, w >= 0 else {
-                    r.fail("'\(key)' must be watts ≥ 0, found \(ScenarioReader.show(v))", at: YAMLPath.key(p, key))
-                    continue
-                }
+                guard let w = r.number(m, key, at: p, in: 0...Limits.maxWatts, unit: "watts") else { continue }
                 switch key {
                 case "idleWatts": template.idleWatts = w
                 case "maxWatts": template.maxWatts = w
@@ -249,6 +250,7 @@ public struct ScenarioFile: Sendable {
         var out: [ImageSpec] = []
         for (item, p) in items {
             guard let m = r.mapping(item, at: p, known: ["name", "registry", "size", "layers", "count"]) else { continue }
+            let problemsBefore = r.problems.count
             guard let name = r.string(m, "name", at: p, required: true) else { continue }
             if out.contains(where: { $0.name == name }) { r.fail("image '\(name)' is declared twice", at: YAMLPath.key(p, "name")) }
             var variants: [Architecture: [ImageSpec.Layer]] = [:]
@@ -282,7 +284,7 @@ public struct ScenarioFile: Sendable {
                     variants[arch] = list
                 }
             }
-            if variants.isEmpty {
+            if variants.isEmpty && r.problems.count == problemsBefore {
                 r.fail("image '\(name)' has no size", at: p, hint: "give size: 200MB, size: {x86_64: 200MB, aarch64: 120MB}, or layers:")
             }
             var imageRegistries: [String] = []
@@ -319,7 +321,12 @@ public struct ScenarioFile: Sendable {
                 if section == "pods" && m["replicas"] != nil {
                     r.fail("bare pods have no replicas", at: YAMLPath.key(p, "replicas"), hint: "move it to deployments:")
                 }
-                let replicas = section == "deployments" ? (r.int(m, "replicas", at: p, min: 0) ?? 1) : 1
+                let replicas = section == "deployments" ? (r.int(m, "replicas", at: p, min: 0, max: Limits.maxReplicas) ?? 1) : 1
+                if pods.count + replicas > Limits.maxPods {
+                    r.fail("the scenario would start more than \(Limits.maxPods) pods", at: YAMLPath.key(p, section == "pods" ? "name" : "replicas"),
+                           hint: "at most \(Limits.maxPods) pods in one scenario")
+                    continue
+                }
                 let requests = readRequests(&r, m["requests"], at: YAMLPath.key(p, "requests"))
                 var affinity: [NodeSelectorRequirement] = []
                 for (k, term) in (r.list(m["affinity"], at: YAMLPath.key(p, "affinity")) ?? []).enumerated() {
@@ -401,8 +408,8 @@ public struct ScenarioFile: Sendable {
         if let scores = r.mapping(m["scores"], at: "scheduler.scores", known: ScorePlugin.allCases.map(\.name)) {
             profile.scores = scores.compactMap { e in
                 guard let plugin = ScorePlugin(rawValue: e.key) else { return nil }
-                guard let w = e.value.int, w >= 0 else {
-                    r.fail("score weights are whole numbers ≥ 0", at: YAMLPath.key("scheduler.scores", e.key))
+                guard let w = e.value.int, (0...1000).contains(w) else {
+                    r.fail("score weights are whole numbers from 0 to 1000", at: YAMLPath.key("scheduler.scores", e.key))
                     return nil
                 }
                 return .init(plugin, weight: w)

@@ -136,7 +136,7 @@ extension ScenarioFile {
                        hint: ScenarioReader.closest(image.image, Array(known)).map { "did you mean '\($0)'?" } ?? "declare it under images")
             }
             if let w = r.mapping(m["watchdog"], at: YAMLPath.key(p, "watchdog"), known: ["workers"]) {
-                spec.behaviour = .httpWatchdog(workers: max(1, r.int(w, "workers", at: YAMLPath.key(p, "watchdog"), min: 1) ?? 4))
+                spec.behaviour = .httpWatchdog(workers: max(1, r.int(w, "workers", at: YAMLPath.key(p, "watchdog"), min: 1, max: Limits.maxWorkers) ?? 4))
             }
             if let fk = r.mapping(m["forking"], at: YAMLPath.key(p, "forking"), known: ["overhead"]) {
                 spec.behaviour = .forking(forkOverhead: r.seconds(fk, "overhead", at: YAMLPath.key(p, "forking")) ?? 0.005)
@@ -193,10 +193,8 @@ extension ScenarioFile {
                 }
             }
             if let limit = r.bytes(m, "memoryLimit", at: p) { spec.memoryLimit = limit }
-            if let v = m["gpuPerInvocation"] {
-                if let g = v.double, g >= 0 { spec.gpuPerInvocation = g } else {
-                    r.fail("'gpuPerInvocation' must be GPUs ≥ 0 (fractions allowed)", at: YAMLPath.key(p, "gpuPerInvocation"))
-                }
+            if let g = r.number(m, "gpuPerInvocation", at: p, in: 0...Double(Limits.maxAccelerators), unit: "GPUs (fractions allowed)") {
+                spec.gpuPerInvocation = g
             }
             if let b = r.bandwidth(m, "networkPerInvocation", at: p) { spec.networkPerInvocation = b }
             if let b = r.bandwidth(m, "blockIOPerInvocation", at: p) { spec.blockIOPerInvocation = b }
@@ -243,8 +241,8 @@ extension ScenarioFile {
         guard let req = r.mapping(node, at: path, known: ["cpu", "memory", "gpu", "tpu", "disk"]) else { return requests }
         requests.cpuMillis = r.millicores(req, "cpu", at: path) ?? 0
         requests.memoryBytes = r.bytes(req, "memory", at: path) ?? 0
-        requests.gpus = Int32(r.int(req, "gpu", at: path) ?? 0)
-        requests.tpus = Int32(r.int(req, "tpu", at: path) ?? 0)
+        requests.gpus = Int32(r.int(req, "gpu", at: path, max: Limits.maxAccelerators) ?? 0)
+        requests.tpus = Int32(r.int(req, "tpu", at: path, max: Limits.maxAccelerators) ?? 0)
         requests.diskBytes = r.bytes(req, "disk", at: path) ?? 0
         return requests
     }
@@ -254,12 +252,8 @@ extension ScenarioFile {
 
     static func readScaling(_ r: inout ScenarioReader, _ node: YAMLNode?, at p: String, into spec: inout FunctionSpec) {
         guard let s = r.mapping(node, at: p, known: scalingFields) else { return }
-        if let v = s["min"] {
-            if let i = v.int, i >= 0 { spec.minReplicas = i } else { r.fail("scaling.min must be a whole number ≥ 0", at: YAMLPath.key(p, "min")) }
-        }
-        if let v = s["max"] {
-            if let i = v.int, i >= 1 { spec.maxReplicas = i } else { r.fail("scaling.max must be a whole number ≥ 1", at: YAMLPath.key(p, "max")) }
-        }
+        if let i = r.int(s, "min", at: p, min: 0, max: Limits.maxReplicas) { spec.minReplicas = i }
+        if let i = r.int(s, "max", at: p, min: 1, max: Limits.maxReplicas) { spec.maxReplicas = i }
         if spec.maxReplicas < spec.minReplicas {
             r.fail("scaling.max (\(spec.maxReplicas)) is below scaling.min (\(spec.minReplicas))", at: YAMLPath.key(p, "max"),
                    hint: "raise max or lower min")
@@ -267,16 +261,16 @@ extension ScenarioFile {
         if let k = r.seconds(s, "keepAlive", at: p) { spec.keepAlive = k }
         func positive(_ key: String, _ fallback: Double) -> Double {
             guard let v = s[key] else { return fallback }
-            guard let d = v.double, d > 0 else {
-                r.fail("scaling.\(key) must be a positive number, found \(ScenarioReader.show(v))", at: YAMLPath.key(p, key))
+            guard let d = QuantityParser.number(v, in: 0.001...1e9) else {
+                r.fail("scaling.\(key) must be a number from 0.001 to 1000000000, found \(ScenarioReader.show(v))", at: YAMLPath.key(p, key))
                 return fallback
             }
             return d
         }
         func duration(_ key: String, _ fallback: Double) -> Double {
             let v = r.seconds(s, key, at: p) ?? fallback
-            if v <= 0 { r.fail("scaling.\(key) must be a positive duration", at: YAMLPath.key(p, key)) }
-            return v
+            if v < Limits.minPeriod { r.fail("scaling.\(key) must be a duration of at least 1ms", at: YAMLPath.key(p, key)) }
+            return max(v, Limits.minPeriod)
         }
         let kind = r.string(s, "scaler", at: p) ?? (s["target"] != nil ? "average-requests" : spec.scaler.name)
         switch kind {
@@ -309,6 +303,7 @@ extension ScenarioFile {
     static func readWorkloads(_ r: inout ScenarioReader, _ top: YAMLMapping, functions: [String], baseDirectory: String) -> [WorkloadSpec] {
         guard let items = expandCounted(&r, top["workloads"], at: "workloads") else { return [] }
         var out: [WorkloadSpec] = []
+        var expectedRequests = 0.0
         for (item, p) in items {
             guard let m = r.mapping(item, at: p, known: workloadFields), let function = r.string(m, "function", at: p, required: true) else { continue }
             if !functions.contains(function) {
@@ -320,9 +315,9 @@ extension ScenarioFile {
                     if required { r.fail("a \(m["pattern"]?.string ?? "poisson") workload needs '\(key)' (requests per second)", at: p) }
                     return nil
                 }
-                guard let d = v.double, d >= 0 else {
-                    r.fail("'\(key)' must be a rate ≥ 0 (requests per second), found \(ScenarioReader.show(v))", at: YAMLPath.key(p, key),
-                           hint: "rates cannot be negative")
+                guard let d = QuantityParser.number(v, in: 0...Limits.maxRate) else {
+                    r.fail("'\(key)' must be a rate from 0 to \(Int(Limits.maxRate)) (requests per second), found \(ScenarioReader.show(v))",
+                           at: YAMLPath.key(p, key), hint: "rates are finite and not negative")
                     return nil
                 }
                 return d
@@ -352,11 +347,23 @@ extension ScenarioFile {
             }
             let start = r.seconds(m, "start", at: p) ?? 0
             let duration = r.seconds(m, "duration", at: p)
-            let requests = r.int(m, "requests", at: p, min: 1)
+            let requests = r.int(m, "requests", at: p, min: 1, max: Limits.maxRequests)
             if kind != "trace" && duration == nil && requests == nil {
                 r.fail("the workload never ends", at: p, hint: "give duration: (e.g. 5m) or requests: (a count)")
             }
-            if let pattern { out.append(WorkloadSpec(function: function, pattern: pattern, start: start, duration: duration, maxRequests: requests)) }
+            if let pattern {
+                // Bound what the workload can send before any of it is generated.
+                var expected = pattern.peakRate * (duration ?? .infinity)
+                if case .trace(let counts) = pattern { expected = counts.reduce(0.0) { $0 + Double($1) } }
+                if let requests { expected = min(expected, Double(requests)) }
+                expectedRequests += expected.isNaN ? 0 : expected
+                if expectedRequests > Double(Limits.maxRequests) {
+                    r.fail("the workloads would send about \(Int(min(expectedRequests, 9e18))) requests; at most \(Limits.maxRequests) in one scenario",
+                           at: p, hint: "lower the rate, the duration or requests:")
+                    continue
+                }
+                out.append(WorkloadSpec(function: function, pattern: pattern, start: start, duration: duration, maxRequests: requests))
+            }
         }
         return out
     }
@@ -373,7 +380,7 @@ extension ScenarioFile {
                                               ? nil : "is not an Azure Functions invocations file (HashOwner,HashApp,HashFunction,Trigger,1..1440)"
                                       })
         else { return nil }
-        var counts = row.dropFirst(4).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
+        var counts = row.dropFirst(4).map { min(max(Int($0.trimmingCharacters(in: .whitespaces)) ?? 0, 0), Limits.maxRequests) }
         if let minutes = node?.mapping.flatMap({ r.int($0, "minutes", at: p, min: 1) }) { counts = Array(counts.prefix(minutes)) }
         return counts
     }
@@ -384,7 +391,7 @@ extension ScenarioFile {
             let p = YAMLPath.index("scaleCommands", i)
             guard let m = r.mapping(item, at: p, known: ["function", "at", "replicas"]), let f = r.string(m, "function", at: p, required: true) else { return nil }
             if !functions.contains(f) { r.fail("scale command names unknown function '\(f)'", at: YAMLPath.key(p, "function")) }
-            guard let at = r.seconds(m, "at", at: p), let replicas = r.int(m, "replicas", at: p, min: 0) else {
+            guard let at = r.seconds(m, "at", at: p), let replicas = r.int(m, "replicas", at: p, min: 0, max: Limits.maxReplicas) else {
                 r.fail("a scale command needs 'at' and 'replicas'", at: p)
                 return nil
             }
@@ -397,17 +404,33 @@ extension ScenarioFile {
         let model = r.string(m, "model", at: "billing") ?? "lambda"
         switch model {
         case "lambda":
-            return .lambda(perGBSecond: m["perGBSecond"]?.double ?? 0.0000166667, perRequest: m["perRequest"]?.double ?? 0.0000002,
-                           perGBEgress: m["perGBEgress"]?.double ?? 0.09)
+            return .lambda(perGBSecond: r.number(m, "perGBSecond", at: "billing", in: 0...1e6, unit: "a price") ?? 0.0000166667,
+                           perRequest: r.number(m, "perRequest", at: "billing", in: 0...1e6, unit: "a price") ?? 0.0000002,
+                           perGBEgress: r.number(m, "perGBEgress", at: "billing", in: 0...1e6, unit: "a price") ?? 0.09)
         case "node-hours":
             var prices: [String: Double] = [:]
             for e in m["prices"]?.mapping ?? YAMLMapping() {
-                if let d = e.value.double, d >= 0 { prices[e.key] = d } else { r.fail("prices are numbers ≥ 0", at: YAMLPath.key("billing.prices", e.key)) }
+                if let d = QuantityParser.number(e.value, in: 0...1e6) { prices[e.key] = d } else {
+                    r.fail("prices are numbers from 0 to 1000000", at: YAMLPath.key("billing.prices", e.key))
+                }
             }
-            return .nodeHours(pricePerHour: prices, defaultPrice: m["default"]?.double ?? 0.1)
+            return .nodeHours(pricePerHour: prices, defaultPrice: r.number(m, "default", at: "billing", in: 0...1e6, unit: "a price") ?? 0.1)
         default:
             r.fail("unknown billing model '\(model)'", at: "billing.model", hint: "use lambda or node-hours")
             return nil
+        }
+    }
+}
+
+extension ArrivalPattern {
+    /// The highest rate the pattern reaches (requests per second), to bound what a workload sends.
+    var peakRate: Double {
+        switch self {
+        case .constant(let rate), .poisson(let rate): return rate
+        case .sine(let mean, let amplitude, _): return mean + amplitude
+        case .ramp(let from, let to): return max(from, to)
+        case .bursts(let base, let burstRate, _, _): return max(base, burstRate)
+        case .trace(let counts): return Double(counts.max() ?? 0) / 60
         }
     }
 }

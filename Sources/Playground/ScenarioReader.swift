@@ -25,7 +25,8 @@ struct ScenarioReader {
             fail("expected a mapping, found \(node.kindDescription)", at: path)
             return nil
         }
-        for key in m.keys where !known.contains(key) {
+        let knownKeys = Set(known)
+        for key in m.keys where !knownKeys.contains(key) {
             let suggestion = Self.closest(key, known)
             fail("unknown field '\(key)'", at: YAMLPath.key(path, key),
                  hint: suggestion.map { "did you mean '\($0)'?" } ?? "known fields: \(known.joined(separator: ", "))")
@@ -57,13 +58,29 @@ struct ScenarioReader {
         }
     }
 
-    mutating func int(_ m: YAMLMapping, _ key: String, at path: String, min: Int = 0) -> Int? {
+    mutating func int(_ m: YAMLMapping, _ key: String, at path: String, min: Int = 0, max: Int? = nil) -> Int? {
         guard let v = m[key] else { return nil }
-        guard let i = v.int, i >= min else {
-            fail("'\(key)' must be a whole number ≥ \(min), found \(Self.show(v))", at: YAMLPath.key(path, key))
+        guard let i = v.int, i >= min, i <= (max ?? .max) else {
+            let range = max.map { "from \(min) to \($0)" } ?? "≥ \(min)"
+            fail("'\(key)' must be a whole number \(range), found \(Self.show(v))", at: YAMLPath.key(path, key))
             return nil
         }
         return i
+    }
+
+    /// A plain number within `range` (finite); reported with the range otherwise.
+    mutating func number(_ m: YAMLMapping, _ key: String, at path: String, in range: ClosedRange<Double>, unit: String = "a number") -> Double? {
+        guard let v = m[key] else { return nil }
+        guard let d = QuantityParser.number(v, in: range) else {
+            fail("'\(key)' must be \(unit) from \(Self.show(range.lowerBound)) to \(Self.show(range.upperBound)), found \(Self.show(v))",
+                 at: YAMLPath.key(path, key))
+            return nil
+        }
+        return d
+    }
+
+    static func show(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
     }
 
     /// Reads `key` with `parse`; text it does not understand is reported as "must be
@@ -82,7 +99,7 @@ struct ScenarioReader {
     }
 
     mutating func seconds(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
-        quantity(m, key, at: path, expected: "a duration such as 500ms, 2s, 5m (or seconds)", QuantityParser.seconds)
+        quantity(m, key, at: path, expected: "a duration such as 500ms, 2s, 5m (or seconds), at most \(Limits.secondsText)", QuantityParser.seconds)
     }
 
     mutating func bytes(_ m: YAMLMapping, _ key: String, at path: String) -> Int64? {
@@ -91,15 +108,15 @@ struct ScenarioReader {
     }
 
     mutating func bytes(_ v: YAMLNode, at path: String, name: String) -> Int64? {
-        quantity(v, at: path, name: name, expected: "a size such as 100MB, 2Gi, 512KiB (or bytes)", QuantityParser.bytes)
+        quantity(v, at: path, name: name, expected: "a size such as 100MB, 2Gi, 512KiB (or bytes), at most \(Limits.bytesText)", QuantityParser.bytes)
     }
 
     mutating func bandwidth(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
-        quantity(m, key, at: path, expected: "a positive bandwidth such as 1Gbps, 100Mbps or 200MB/s", QuantityParser.bandwidth)
+        quantity(m, key, at: path, expected: "a bandwidth such as 1Gbps, 100Mbps or 200MB/s, from 1kbps to 100Tbps", QuantityParser.bandwidth)
     }
 
     mutating func millicores(_ m: YAMLMapping, _ key: String, at path: String) -> Int64? {
-        quantity(m, key, at: path, expected: "CPU such as 2, 0.5 or 500m", QuantityParser.millicores)
+        quantity(m, key, at: path, expected: "CPU such as 2, 0.5 or 500m, at most 1000000 cores", QuantityParser.millicores)
     }
 
     mutating func fraction(_ m: YAMLMapping, _ key: String, at path: String) -> Double? {
@@ -162,17 +179,22 @@ struct ScenarioReader {
         case "exponential": return need("mean").map { .exponential(mean: $0) }
         case "normal":
             guard let mean = need("mean") else { return nil }
-            let sd = d["standardDeviation"]?.double ?? 0
+            let sd = seconds(d, "standardDeviation", at: p) ?? 0
             return .normal(mean: mean, standardDeviation: sd, min: lo, max: hi)
         case "lognormal":
             guard let median = need("median") else { return nil }
-            guard let sigma = d["sigma"]?.double, sigma >= 0 else {
-                fail("a lognormal distribution needs 'sigma' (a number ≥ 0)", at: p)
+            guard let sigma = d["sigma"].flatMap({ QuantityParser.number($0, in: 0...10) }) else {
+                fail("a lognormal distribution needs 'sigma' (a number from 0 to 10)", at: d["sigma"] == nil ? p : YAMLPath.key(p, "sigma"))
                 return nil
             }
             return .lognormal(median: median, sigma: sigma, min: lo, max: hi)
         case "empirical":
-            let values = (list(d["values"], at: YAMLPath.key(p, "values")) ?? []).compactMap(QuantityParser.seconds)
+            let items = list(d["values"], at: YAMLPath.key(p, "values")) ?? []
+            var values: [Double] = []
+            for (i, item) in items.enumerated() {
+                if let v = quantity(item, at: YAMLPath.index(YAMLPath.key(p, "values"), i), name: "values[\(i)]",
+                                    expected: "a duration, at most \(Limits.secondsText)", QuantityParser.seconds) { values.append(v) }
+            }
             guard !values.isEmpty else { fail("an empirical distribution needs 'values' (durations)", at: p); return nil }
             return .empirical(values)
         case "": return nil

@@ -74,6 +74,11 @@ public struct SolutionManifests: Sendable {
                                                      hint: $0.hint, file: blueprint) }
             }
         }
+        let pods = workloads.reduce(0) { $0 + $1.replicas }
+        if pods > Limits.maxPods {
+            problems.append(.init(message: "the Deployments ask for \(pods) replicas in all; at most \(Limits.maxPods)", path: "spec.replicas", mark: nil,
+                                  hint: "lower spec.replicas", file: deployments))
+        }
         if workloads.isEmpty && problems.isEmpty {
             problems.append(.init(message: "no Deployment in '\(deployments)'", path: "", mark: nil, hint: nil, file: deployments))
         }
@@ -111,7 +116,10 @@ public struct SolutionManifests: Sendable {
             requests.cpuMillis = r.millicores(req, "cpu", at: path) ?? 0
             requests.memoryBytes = r.bytes(req, "memory", at: path) ?? 0
         }
-        let replicas = root["spec"]?["replicas"]?.int ?? 1
+        var replicas = 1
+        if let spec = root["spec"]?.mapping, spec["replicas"] != nil {
+            replicas = r.int(spec, "replicas", at: "spec", min: 0, max: Limits.maxReplicas) ?? 1
+        }
         var selector: [String: String] = [:]
         for e in podSpec?["nodeSelector"]?.mapping ?? YAMLMapping() { selector[e.key] = e.value.string }
         let containerName = root["metadata"]?["annotations"]?["kubeprint/container-name"]?.string ?? name

@@ -94,7 +94,9 @@ extension YAMLNode: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
 /// An ordered mapping from string keys to ``YAMLNode`` values.
 ///
-/// Setting an existing key replaces its value in place; a new key goes to the end.
+/// Setting an existing key replaces its value in place; a new key goes to the end. Look-ups
+/// are linear for small mappings and go through a key index once a mapping has more than
+/// ``indexThreshold`` entries, so building and reading a wide mapping stays linear overall.
 public struct YAMLMapping: Hashable, Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     public struct Entry: Hashable, Sendable {
         public var key: String
@@ -105,13 +107,21 @@ public struct YAMLMapping: Hashable, Sendable, RandomAccessCollection, Expressib
         }
     }
 
-    public private(set) var entries: [Entry]
+    /// Mappings with more entries than this keep a key → position index.
+    static let indexThreshold = 16
 
-    public init() { entries = [] }
+    public private(set) var entries: [Entry]
+    /// Position of each key; `nil` while the mapping is small.
+    private var index: [String: Int]?
+
+    public init() {
+        entries = []
+        index = nil
+    }
 
     /// Builds a mapping from pairs; a repeated key keeps its first position and last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, YAMLNode) {
-        entries = []
+        self.init()
         for (k, v) in pairs { self[k] = v }
     }
 
@@ -119,19 +129,33 @@ public struct YAMLMapping: Hashable, Sendable, RandomAccessCollection, Expressib
         self.init(elements)
     }
 
+    public static func == (a: YAMLMapping, b: YAMLMapping) -> Bool { a.entries == b.entries }
+    public func hash(into hasher: inout Hasher) { hasher.combine(entries) }
+
     public var startIndex: Int { entries.startIndex }
     public var endIndex: Int { entries.endIndex }
     public subscript(position: Int) -> Entry { entries[position] }
 
     public var keys: [String] { entries.map(\.key) }
 
+    /// Where `key` is, if it is there.
+    func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex(where: { $0.key == key })
+    }
+
     public subscript(key: String) -> YAMLNode? {
-        get { entries.first(where: { $0.key == key })?.value }
+        get { position(of: key).map { entries[$0].value } }
         set {
-            if let i = entries.firstIndex(where: { $0.key == key }) {
-                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            if let i = position(of: key) {
+                if let newValue {
+                    entries[i].value = newValue
+                } else {
+                    entries.remove(at: i)
+                    rebuildIndex()
+                }
             } else if let newValue {
-                entries.append(Entry(key: key, value: newValue))
+                appendUnchecked(key: key, value: newValue)
             }
         }
     }
@@ -144,5 +168,21 @@ public struct YAMLMapping: Hashable, Sendable, RandomAccessCollection, Expressib
     /// Appends an entry without looking for an existing key (the caller knows it is new).
     mutating func appendUnchecked(key: String, value: YAMLNode) {
         entries.append(Entry(key: key, value: value))
+        if index != nil {
+            index?[key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            rebuildIndex()
+        }
+    }
+
+    private mutating func rebuildIndex() {
+        guard entries.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
+        var built: [String: Int] = [:]
+        built.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() where built[e.key] == nil { built[e.key] = i }
+        index = built
     }
 }

@@ -135,6 +135,8 @@ private struct TreeBuilder {
         var path: String
         var mark: YAMLMark
         var size: Int
+        /// Container levels in this subtree so far (aliases included): 1 for a flat container.
+        var height: Int
     }
 
     let maxDepth: Int
@@ -144,7 +146,8 @@ private struct TreeBuilder {
     var stack: [Frame] = []
     var root: YAMLNode?
     var marks: [String: YAMLMark] = [:]
-    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Anchored nodes with their node count and height (container levels; 0 for a scalar).
+    var anchors: [String: (node: YAMLNode, size: Int, height: Int)] = [:]
 
     init(maxDepth: Int, aliasBudget: Int, schema: YAMLParser.Schema) {
         self.maxDepth = maxDepth
@@ -188,7 +191,7 @@ private struct TreeBuilder {
                 return
             }
             let node = try Self.scalar(text, tag: tag, isPlain: isPlain, mark: mark, schema: schema)
-            try add(node, size: 1, anchor: Self.anchor(s.anchor), mark: mark)
+            try add(node, size: 1, height: 0, anchor: Self.anchor(s.anchor), mark: mark)
         case YAML_ALIAS_EVENT:
             let name = Self.anchor(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -205,7 +208,11 @@ private struct TreeBuilder {
                 try addKey(key, isMerge: false, mark: mark)
                 return
             }
-            try add(target.node, size: target.size, anchor: nil, mark: mark)
+            // An alias attaches the whole anchored subtree here: its levels count toward the depth.
+            guard stack.count + target.height <= maxDepth else {
+                throw YAMLError(.unsupported, "nesting deeper than \(maxDepth) levels (through alias *\(name))", at: mark)
+            }
+            try add(target.node, size: target.size, height: target.height, anchor: nil, mark: mark)
         case YAML_SEQUENCE_START_EVENT:
             try push(.sequence([]), anchor: Self.anchor(event.data.sequence_start.anchor), mark: mark)
         case YAML_MAPPING_START_EVENT:
@@ -230,7 +237,7 @@ private struct TreeBuilder {
                 node = .mapping(mapping)
             }
             // The frame's own path was registered when it was pushed.
-            try attach(node, size: frame.size, anchor: frame.anchor, mark: frame.mark, registerMark: false)
+            try attach(node, size: frame.size, height: frame.height, anchor: frame.anchor, mark: frame.mark, registerMark: false)
         default:
             break
         }
@@ -270,13 +277,17 @@ private struct TreeBuilder {
         }
         let path = childPath()
         marks[path] = mark
-        stack.append(Frame(container: container, anchor: anchor, path: path, mark: mark, size: 1))
+        stack.append(Frame(container: container, anchor: anchor, path: path, mark: mark, size: 1, height: 1))
     }
 
     mutating func addKey(_ key: String, isMerge: Bool, mark: YAMLMark) throws {
         guard var top = stack.popLast(), case .mapping(let m, _, let merges, var keyMarks) = top.container else { return }
+        // Drop the frame's own reference first, so that the key index below is updated in place
+        // rather than copied for every key (which made wide mappings quadratic).
+        top.container = .sequence([])
         if !isMerge {
             if let first = keyMarks[key] {
+                top.container = .mapping(m, pendingKey: nil, merges: merges, keyMarks: keyMarks)
                 stack.append(top)
                 throw YAMLError(.syntax, "duplicate key '\(key)' (first defined at \(first))", at: mark)
             }
@@ -286,18 +297,19 @@ private struct TreeBuilder {
         stack.append(top)
     }
 
-    mutating func add(_ node: YAMLNode, size: Int, anchor: String?, mark: YAMLMark) throws {
-        try attach(node, size: size, anchor: anchor, mark: mark, registerMark: true)
+    mutating func add(_ node: YAMLNode, size: Int, height: Int, anchor: String?, mark: YAMLMark) throws {
+        try attach(node, size: size, height: height, anchor: anchor, mark: mark, registerMark: true)
     }
 
-    mutating func attach(_ node: YAMLNode, size: Int, anchor: String?, mark: YAMLMark, registerMark: Bool) throws {
-        if let anchor { anchors[anchor] = (node, size) }
+    mutating func attach(_ node: YAMLNode, size: Int, height: Int, anchor: String?, mark: YAMLMark, registerMark: Bool) throws {
+        if let anchor { anchors[anchor] = (node, size, height) }
         if registerMark { marks[childPath()] = mark }
         guard var top = stack.popLast() else {
             root = node
             return
         }
         top.size += size
+        top.height = max(top.height, height + 1)
         switch top.container {
         case .sequence(var items):
             top.container = .sequence([])  // release the reference before appending

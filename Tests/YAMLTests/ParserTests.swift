@@ -90,6 +90,64 @@ struct ParserTests {
         #expect(throws: YAMLError.self) { try YAMLParser().parse(text) }
     }
 
+    @Test("aliases count toward the depth limit: chained anchors cannot nest past it")
+    func aliasDepth() throws {
+        // Each line wraps the previous anchor in one more sequence; the text stays flat.
+        func chain(_ levels: Int) -> String {
+            var text = "a0: &a0 [x]\n"
+            for i in 1..<levels { text += "a\(i): &a\(i) [*a\(i - 1)]\n" }
+            return text
+        }
+        let parser = YAMLParser()
+        _ = try parser.parse(chain(parser.maxDepth - 2))
+        do {
+            _ = try parser.parse(chain(parser.maxDepth + 50))
+            Issue.record("expected the depth limit")
+        } catch let error as YAMLError {
+            #expect(error.message.contains("nesting deeper than \(parser.maxDepth) levels (through alias"))
+            #expect(error.mark?.line == parser.maxDepth)
+        }
+    }
+
+    @Test("a mapping with 40,000 keys parses, keeps its order and finds every key")
+    func wideMapping() throws {
+        let count = 40_000
+        let text = (0..<count).map { "k\($0): \($0)" }.joined(separator: "\n")
+        let doc = try YAMLParser().parseSingle(text)
+        let m = try #require(doc.root.mapping)
+        #expect(m.count == count)
+        #expect(m.keys.first == "k0" && m.keys.last == "k\(count - 1)")
+        #expect((0..<count).allSatisfy { m["k\($0)"] == .int($0) })
+        #expect(m["missing"] == nil)
+        // A duplicate far from the first is still found.
+        #expect(throws: YAMLError.self) { try YAMLParser().parse(text + "\nk7: 0") }
+    }
+
+    @Test("merge keys into a wide mapping keep the mapping's own values")
+    func wideMerge() throws {
+        let base = (0..<1000).map { "  b\($0): \($0)" }.joined(separator: "\n")
+        let own = (0..<1000).map { "  b\($0 * 2): own" }.joined(separator: "\n")
+        let doc = try YAMLParser().parseSingle("base: &b\n\(base)\nderived:\n  <<: *b\n\(own)\n")
+        let derived = try #require(doc.root["derived"]?.mapping)
+        #expect(derived.count == 1500)
+        #expect(derived["b2"] == "own" && derived["b3"] == 3 && derived["b1998"] == "own" && derived["b999"] == 999)
+    }
+
+    @Test("wide mappings edit like small ones: replace in place, remove, re-add")
+    func wideMappingEdits() {
+        var m = YAMLMapping((0..<100).map { ("k\($0)", YAMLNode.int($0)) })
+        m["k50"] = "x"
+        #expect(m.keys[50] == "k50" && m["k50"] == "x")
+        m["k10"] = nil
+        #expect(m.count == 99 && m["k10"] == nil && m["k11"] == 11 && m["k99"] == 99)
+        m["k10"] = 10
+        #expect(m.keys.last == "k10" && m["k10"] == 10)
+        let small = YAMLMapping((0..<100).map { ("k\($0)", YAMLNode.int($0)) })
+        var edited = small
+        edited["k0"] = 0
+        #expect(edited == small && edited.hashValue == small.hashValue)
+    }
+
     @Test("empty input has no documents")
     func emptyInput() throws {
         #expect(try YAMLParser().parse("").isEmpty)
