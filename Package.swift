@@ -66,3 +66,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets over the package's modules, built only by scripts/fuzz.sh (with
+// KUBEPRINT_FUZZ=1 and -sanitize=fuzzer): each runs libFuzzer's driver on its harness.
+if Context.environment["KUBEPRINT_FUZZ"] != nil {
+    // gold fails on the sanitizers' debug information; lld ships with the toolchain.
+    let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
+    package.targets += [
+        .executableTarget(name: "ScenarioFuzz", dependencies: ["Playground", "Cluster", "Simulation"], path: "Fuzz/Scenario",
+                          swiftSettings: strict, linkerSettings: fuzzLinking),
+        .executableTarget(name: "SolutionFuzz", dependencies: ["Playground", "Cluster", "Simulation"], path: "Fuzz/Solution",
+                          swiftSettings: strict, linkerSettings: fuzzLinking),
+    ]
+}
