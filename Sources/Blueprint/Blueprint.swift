@@ -37,20 +37,85 @@ public struct BlueprintNode: Sendable, Hashable {
 }
 
 /// The kinds of node a blueprint can hold.
-public enum NodeType: String, Sendable, Codable, CaseIterable {
-    case mlModel = "MLModel"
+///
+/// Besides the Design Studio types, `DataSource` comes from the platforms that followed AI4EU
+/// (Eclipse Graphene, AI-Effect): an entry node that produces data and needs no input message.
+/// Any other type (`DataSink`, `REST`, …) is kept as ``other(_:)`` and, when the node has an
+/// image, deployed like a model.
+public enum NodeType: Sendable, Hashable, Codable, CustomStringConvertible {
+    case mlModel
     /// A model node too (the Acumos data broker); kubeprint keeps its name, unlike the
     /// original deployer that renamed every broker to "databroker".
-    case dataBroker = "DataBroker"
-    case sharedFolder = "SharedFolder"
-    case splitter = "Splitter"
-    case collator = "Collator"
-    case probe = "Probe"
+    case dataBroker
+    /// An entry node of the pipeline that produces data (Graphene / AI-Effect); deployed like a model.
+    case dataSource
+    case sharedFolder
+    case splitter
+    case collator
+    case probe
+    /// A type kubeprint does not know, as written in the blueprint.
+    case other(String)
 
-    /// Whether the node becomes a Deployment and a Service.
-    public var isDeployable: Bool { self == .mlModel || self == .dataBroker }
+    /// Every type kubeprint knows, in the order they are listed to users.
+    public static let known: [NodeType] = [.mlModel, .dataBroker, .dataSource, .sharedFolder, .splitter, .collator, .probe]
+
+    /// The type named by `text`: a known type (matched exactly, else ignoring case), else ``other(_:)``.
+    public init(_ text: String) {
+        self = Self.known.first { $0.rawValue == text }
+            ?? Self.known.first { $0.rawValue.lowercased() == text.lowercased() }
+            ?? .other(text)
+    }
+
+    /// The `node_type` string.
+    public var rawValue: String {
+        switch self {
+        case .mlModel: "MLModel"
+        case .dataBroker: "DataBroker"
+        case .dataSource: "DataSource"
+        case .sharedFolder: "SharedFolder"
+        case .splitter: "Splitter"
+        case .collator: "Collator"
+        case .probe: "Probe"
+        case .other(let text): text
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public var isKnown: Bool {
+        if case .other = self { return false }
+        return true
+    }
+
+    /// Whether a node of this type becomes a Deployment and a Service (an unknown type only
+    /// when its node has an image, see ``BlueprintNode/isDeployable``).
+    public var isDeployable: Bool {
+        switch self {
+        case .mlModel, .dataBroker, .dataSource, .other: true
+        case .sharedFolder, .splitter, .collator, .probe: false
+        }
+    }
+
     /// Legacy Design Studio node types, kept in the graph but never deployed.
     public var isLegacy: Bool { self == .splitter || self == .collator || self == .probe }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+extension BlueprintNode {
+    /// Whether the node becomes a Deployment and a Service: every model-like type, and a node
+    /// of an unknown type that has an image.
+    public var isDeployable: Bool { nodeType.isDeployable && (nodeType.isKnown || !image.isEmpty) }
+
+    /// Kept in the pipeline graph but not deployed: legacy types, and unknown types without an image.
+    public var isKeptOnly: Bool { nodeType.isLegacy || (!nodeType.isKnown && image.isEmpty) }
 }
 
 /// One operation of a node (`operation_signature_list[i]`) with its outgoing links.

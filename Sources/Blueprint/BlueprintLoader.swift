@@ -161,19 +161,23 @@ struct BlueprintDecoder {
         let name = requiredString(object, "container_name", at: path, node: nil,
                                   hint: "give the node a unique \"container_name\", e.g. \"model1\"")
         let label = name.flatMap { $0.isEmpty ? nil : $0 }
+        let knownTypes = NodeType.known.map(\.rawValue)
         let typeText = requiredString(object, "node_type", at: path, node: label,
-                                      hint: "use one of: " + NodeType.allCases.map(\.rawValue).joined(separator: ", "))
-        var nodeType: NodeType?
-        if let typeText, !typeText.isEmpty {
-            nodeType = NodeType(rawValue: typeText)
-                ?? NodeType.allCases.first { $0.rawValue.lowercased() == typeText.lowercased() }
-            if nodeType == nil {
-                report.add(.error, .unknownNodeType, "unknown node_type '\(typeText)'", at: JSONPath.key(path, "node_type"), node: label,
-                           hint: Suggestion.hint(for: typeText, among: NodeType.allCases.map(\.rawValue), noun: "Node types"))
-            }
-        }
+                                      hint: "use one of: " + knownTypes.joined(separator: ", "))
+        let nodeType = typeText.flatMap { $0.isEmpty ? nil : NodeType($0) }
         let image: String?
-        if nodeType?.isDeployable ?? true {
+        if let nodeType, !nodeType.isKnown {
+            // A type from a newer platform (or a typo): never an error. With an image the node is
+            // deployed like a model; without one it cannot be and is only kept in the graph.
+            image = optionalString(object, "image", at: path)
+            let hasImage = !(image ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+            let consequence = hasImage ? "the node is deployed like an MLModel"
+                                       : "the node has no image, so it is kept in the graph but not deployed"
+            let known = "Known node types: " + knownTypes.joined(separator: ", ")
+            let hint = Suggestion.closest(to: nodeType.rawValue, in: knownTypes).map { "did you mean '\($0)'? \(known)" } ?? known
+            report.add(.warning, .unknownNodeType, "node_type '\(nodeType.rawValue)' is not one kubeprint knows; \(consequence)",
+                       at: JSONPath.key(path, "node_type"), node: label, hint: hint)
+        } else if nodeType?.isDeployable ?? true {
             image = requiredString(object, "image", at: path, node: label,
                                    hint: "set \"image\" to the model's container image, e.g. registry.example.com/team/model:1.0")
         } else {

@@ -31,6 +31,8 @@ struct GraphBuilder {
                            "\(node.nodeType.rawValue) nodes are a legacy Design Studio feature; the node is kept in the graph but not deployed",
                            at: JSONPath.key(node.path, "node_type"), node: node.containerName,
                            hint: "current orchestrators connect models directly; remove the node to silence this warning")
+            } else if node.isKeptOnly {
+                // reported when the node was read (an unknown type without an image)
             } else if !node.image.isEmpty, let problem = ImageReference.problem(in: node.image) {
                 report.add(.error, .invalidImage, problem.message, at: JSONPath.key(node.path, "image"), node: node.containerName,
                            hint: problem.suggestion.map { "use \"\($0)\"" } ?? "use the form registry.example.com:5000/team/model:1.0")
@@ -55,13 +57,13 @@ struct GraphBuilder {
                                               to: target.containerName, toOperation: link.operationName))
                 }
             }
-            let role: PipelineNode.Role = node.nodeType.isLegacy ? .legacy : .model
+            let role: PipelineNode.Role = node.isKeptOnly ? .legacy : .model
             pipelineNodes.append(PipelineNode(
                 containerName: node.containerName, kubernetesName: KubernetesName.make(from: node.containerName),
                 role: role, nodeType: node.nodeType, image: node.image, protoURI: node.protoURI,
                 operations: node.operations, sharedFolders: mounts[node.containerName] ?? []))
         }
-        let deployable = nodes.filter { $0.nodeType.isDeployable }
+        let deployable = nodes.filter(\.isDeployable)
         checkKubernetesNames(deployable, kind: "container", name: { KubernetesName.make(from: $0.containerName) })
         for node in deployable where KubernetesName.make(from: node.containerName) == PipelineNode.orchestratorName {
             report.add(.error, .reservedName, "container name '\(node.containerName)' becomes '\(PipelineNode.orchestratorName)', the name of the orchestrator kubeprint adds",
@@ -69,7 +71,7 @@ struct GraphBuilder {
                        hint: "rename the node, e.g. '\(node.containerName)1'")
         }
         if !nodes.isEmpty && deployable.isEmpty {
-            report.add(.error, .noDeployableNodes, "the blueprint has no MLModel or DataBroker node, so there is nothing to deploy",
+            report.add(.error, .noDeployableNodes, "the blueprint has no MLModel, DataBroker or DataSource node, so there is nothing to deploy",
                        at: "nodes", hint: "add the model nodes of the pipeline")
         }
         if blueprint.wantsProbe {
@@ -92,14 +94,23 @@ struct GraphBuilder {
 
     func entryNodes(_ nodes: [PipelineNode], edges: [PipelineEdge]) -> [String] {
         let candidates = nodes.filter { $0.role != .orchestrator }
-        if !blueprint.inputPorts.isEmpty {
-            var seen: Set<String> = []
-            return blueprint.inputPorts.map(\.containerName).filter { seen.insert($0).inserted }
-        }
         let targets = Set(edges.map(\.to))
-        let sources = candidates.filter { !targets.contains($0.containerName) }.map(\.containerName)
-        if !sources.isEmpty { return sources }
-        return candidates.filter { $0.operations.contains { $0.inputMessage == "Empty" } }.map(\.containerName)
+        // Data sources produce the pipeline's data: the ones no link reaches start every run.
+        let sources = candidates.filter { $0.nodeType == .dataSource && !targets.contains($0.containerName) }.map(\.containerName)
+        var entries: [String]
+        if !blueprint.inputPorts.isEmpty {
+            entries = blueprint.inputPorts.map(\.containerName) + sources
+        } else {
+            entries = candidates.filter { !targets.contains($0.containerName) }.map(\.containerName)
+            if entries.isEmpty {
+                let dataSources = candidates.filter { $0.nodeType == .dataSource }.map(\.containerName)
+                entries = dataSources.isEmpty
+                    ? candidates.filter { $0.operations.contains { $0.inputMessage == "Empty" } }.map(\.containerName)
+                    : dataSources
+            }
+        }
+        var seen: Set<String> = []
+        return entries.filter { seen.insert($0).inserted }
     }
 
     mutating func checkDuplicates(_ nodes: [BlueprintNode]) {
@@ -171,7 +182,7 @@ struct GraphBuilder {
                                at: linkPath, node: path, hint: "link to the consumer's mountVolume operation")
                     continue
                 }
-                guard target.nodeType.isDeployable else {
+                guard target.isDeployable else {
                     report.add(.warning, .ignoredLink, "shared folder links to '\(target.containerName)', which is not deployed; the link is ignored",
                                at: linkPath, node: path)
                     continue

@@ -11,7 +11,9 @@ public struct PipelineGraph: Sendable, Hashable {
     public var edges: [PipelineEdge]
     public var sharedFolders: [SharedFolder]
     /// Where requests enter: `input_ports` when the blueprint lists them, else nodes with no
-    /// incoming link, else (a fully cyclic graph) nodes with an operation taking `Empty`.
+    /// incoming link, else (a fully cyclic graph) nodes with an operation taking `Empty`. A
+    /// `DataSource` node that no link reaches is always an entry; in a fully cyclic graph every
+    /// `DataSource` is.
     public var entryNodes: [String]
 
     public init(name: String, nodes: [PipelineNode], edges: [PipelineEdge], sharedFolders: [SharedFolder], entryNodes: [String]) {
@@ -57,7 +59,8 @@ public struct PipelineNode: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable, Codable {
         /// A model (or data broker) that is deployed.
         case model
-        /// A legacy Splitter / Collator / Probe node: kept in the graph, not deployed.
+        /// A legacy Splitter / Collator / Probe node, or a node of an unknown type without an
+        /// image: kept in the graph, not deployed.
         case legacy
         /// The orchestrator kubeprint adds to every pipeline.
         case orchestrator

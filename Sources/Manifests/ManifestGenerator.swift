@@ -174,7 +174,11 @@ struct Workload {
     var apiPortName: String { isOrchestrator ? "mc-api" : "protobuf-api" }
     var component: String {
         if isOrchestrator { return "orchestrator" }
-        return node.nodeType == .dataBroker ? "data-broker" : "model"
+        switch node.nodeType {
+        case .dataBroker?: return "data-broker"
+        case .dataSource?: return "data-source"
+        default: return "model"
+        }
     }
     var labels: [String: String] { Labels.standard(name: name, partOf: partOf, component: component) }
 

@@ -58,7 +58,7 @@ extension BuiltInScenarios {
     /// until every request has completed.
     public static func faasSimBenchmark(nodes nodeCount: Int, functions functionCount: Int, requests: Int, rate: Double, seed: UInt64 = 1) -> ClusterScenario {
         let nodes = (0..<nodeCount).map { i in
-            NodeSpec(name: "node-\(i)", deviceType: "bench", capacity: Resources(cpuMillis: 4000, memoryBytes: 8 * Units.GiB),
+            NodeSpec(name: "node-\(i)", capacity: Resources(cpuMillis: 4000, memoryBytes: 8 * Units.GiB),
                      bandwidth: Units.gbps, diskBytes: 100 * Units.GB)
         }
         var images: [ImageSpec] = []

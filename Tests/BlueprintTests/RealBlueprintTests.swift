@@ -86,3 +86,87 @@ struct RealBlueprintTests {
         #expect(cleaned["input_ports"] == .array([]))
     }
 }
+
+@Suite("Blueprints from the platforms that followed AI4EU (Eclipse Graphene, AI-Effect)")
+struct SuccessorPlatformBlueprintTests {
+    static let files = [
+        "graphene-kafka-node132", "graphene-serial-live-rest", "aieffect-germany-node", "aieffect-portugal-node-sidecar",
+        "aieffect-delft-synth-powergrid", "aieffect-delft-synth-benchmark", "aieffect-dutch-node-benchmarking",
+    ]
+    /// The node types the Design Studio wrote, plus DataSource.
+    static let knownTypes: Set<String> = ["MLModel", "DataBroker", "DataSource", "SharedFolder", "Splitter", "Collator", "Probe"]
+
+    /// The blueprint's nodes as plain JSON, read independently of kubeprint's reader.
+    static func rawNodes(_ name: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: Fixtures.blueprint(name + ".json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try #require(object["nodes"] as? [[String: Any]])
+    }
+
+    func load(_ name: String) throws -> LoadedBlueprint {
+        try BlueprintLoader.load(contentsOf: Fixtures.blueprint(name + ".json").path)
+    }
+
+    @Test("each loads without errors; the only warnings name the node types kubeprint does not know", arguments: files)
+    func loads(name: String) throws {
+        let raw = try Self.rawNodes(name)
+        let loaded = try load(name)
+        let unknown = raw.compactMap { $0["node_type"] as? String }.filter { !Self.knownTypes.contains($0) }
+        #expect(loaded.warnings.map(\.code) == Array(repeating: .unknownNodeType, count: unknown.count))
+        for (warning, type) in zip(loaded.warnings, unknown) {
+            #expect(warning.message.contains("'\(type)'"))
+            #expect(warning.hint?.contains("DataSource") == true)
+            #expect(!warning.isError)
+        }
+        // Every node has an image, so every node is deployed, plus the orchestrator.
+        #expect(loaded.graph.deployableNodes.count == raw.count + 1)
+        #expect(loaded.graph.deployableNodes.map(\.containerName).dropLast() == raw.compactMap { $0["container_name"] as? String }[...])
+    }
+
+    @Test("AI-Effect Portugal node: the DataSource starts the pipeline, the DataSink is deployed like a model")
+    func portugal() throws {
+        let loaded = try load("aieffect-portugal-node-sidecar")
+        let g = loaded.graph
+        #expect(loaded.blueprint.format == .topologyV2)
+        #expect(g.entryNodes == ["data_loader1"])
+        #expect(g.node(named: "data_loader1")?.nodeType == .dataSource)
+        let sink = try #require(g.node(named: "data_generator1"))
+        #expect(sink.nodeType == .other("DataSink"))
+        #expect(sink.role == .model)
+        #expect(sink.kubernetesName == "data-generator1")
+        #expect(g.successors(of: "data_loader1") == ["feature_engineer1"])
+        #expect(g.successors(of: "model_trainer1") == ["data_generator1"])
+        #expect(!g.hasCycles)
+    }
+
+    @Test("Delft pipelines: a DataSource without an input message is the entry; one reached by a link is not")
+    func delft() throws {
+        let powergrid = try load("aieffect-delft-synth-powergrid").graph
+        #expect(powergrid.entryNodes == ["grid_configurator"])
+        #expect(powergrid.node(named: "grid_configurator")?.operations.first?.inputMessage == nil)
+        #expect(powergrid.node(named: "grid_synthesizer")?.nodeType == .other("DataSink"))
+        let benchmark = try load("aieffect-delft-synth-benchmark").graph
+        #expect(benchmark.nodes.filter { $0.nodeType == .dataSource }.count == 2)
+        #expect(benchmark.entryNodes == ["grid_configurator"])
+    }
+
+    @Test("Graphene export with json-simple escapes: pipeline-topology/v2 read, chain node11 → node31 → node21")
+    func grapheneKafka() throws {
+        let loaded = try load("graphene-kafka-node132")
+        #expect(loaded.blueprint.format == .topologyV2)
+        #expect(loaded.blueprint.document["type"]?.string == "pipeline-topology/v2")
+        let g = loaded.graph
+        #expect(g.entryNodes == ["node11"])
+        #expect(g.successors(of: "node11") == ["node31"])
+        #expect(g.successors(of: "node31") == ["node21"])
+        #expect(g.node(named: "node11")?.image == "vaibhavtechie/node1-image:latest")
+    }
+
+    @Test("Graphene serial-live orchestrator sample: REST nodes deployed, input_ports give the entry")
+    func grapheneREST() throws {
+        let loaded = try load("graphene-serial-live-rest")
+        #expect(loaded.graph.entryNodes == ["square-node-container"])
+        #expect(loaded.graph.nodes.filter { $0.nodeType == .other("REST") }.count == 2)
+        #expect(loaded.warnings.map(\.node) == ["square-node-container", "cube-node-container"])
+    }
+}

@@ -179,3 +179,79 @@ struct FuzzRegressionTests {
         }
     }
 }
+
+@Suite("Node types of the platforms that followed AI4EU")
+struct NodeTypeTests {
+    func diagnose(_ text: String) -> [Diagnostic] { BlueprintLoader.diagnose(text: text, file: "bp.json").1 }
+    func codes(_ text: String) -> [Diagnostic.Code] { diagnose(text).filter(\.isError).map(\.code) }
+    static func node(_ name: String, type: String = "MLModel", links: String = "") -> String {
+        ValidationTests.node(name, type: type, links: links)
+    }
+    static func blueprint(_ nodes: String...) -> String {
+        "{\"name\": \"p\", \"version\": \"1\", \"nodes\": [\(nodes.joined(separator: ","))]}"
+    }
+
+    static func link(_ to: String) -> String {
+        "{\"container_name\": \"\(to)\", \"operation_signature\": {\"operation_name\": \"run\"}}"
+    }
+
+    @Test("an unknown node type with an image is deployed like a model, with a warning listing the known types")
+    func unknownTypeWithImage() throws {
+        let text = Self.blueprint(Self.node("source", type: "DataSink", links: Self.link("model")), Self.node("model"))
+        let (loaded, diagnostics) = BlueprintLoader.diagnose(text: text, file: "bp.json")
+        let g = try #require(loaded?.graph)
+        #expect(diagnostics.count == 1)
+        let warning = try #require(diagnostics.first)
+        #expect(warning.severity == .warning && warning.code == .unknownNodeType)
+        #expect(warning.path == "nodes[0].node_type" && warning.node == "source")
+        #expect(warning.message == "node_type 'DataSink' is not one kubeprint knows; the node is deployed like an MLModel")
+        #expect(warning.hint == "Known node types: MLModel, DataBroker, DataSource, SharedFolder, Splitter, Collator, Probe")
+        #expect(g.deployableNodes.map(\.containerName) == ["source", "model", "orchestrator"])
+        #expect(g.edges.count == 1)
+    }
+
+    @Test("a misspelt node type is a warning with the likely type")
+    func misspeltType() throws {
+        let d = diagnose(Self.blueprint(Self.node("m", type: "MLModle")))
+        #expect(d.map(\.severity) == [.warning])
+        #expect(d.first?.hint?.hasPrefix("did you mean 'MLModel'?") == true)
+    }
+
+    @Test("an unknown node type without an image is kept in the graph, not deployed, and is no error")
+    func unknownTypeWithoutImage() throws {
+        let virtual = "{\"container_name\": \"gate\", \"node_type\": \"Gateway\", \"operation_signature_list\": []}"
+        let (loaded, diagnostics) = BlueprintLoader.diagnose(text: Self.blueprint(virtual, Self.node("m")), file: "bp.json")
+        #expect(diagnostics.allSatisfy { !$0.isError })
+        #expect(diagnostics.first?.message.contains("has no image") == true)
+        let g = try #require(loaded?.graph)
+        #expect(g.node(named: "gate")?.role == .legacy)
+        #expect(g.deployableNodes.map(\.containerName) == ["m", "orchestrator"])
+        // Alone, it leaves nothing to deploy: that is the blueprint's error.
+        #expect(codes(Self.blueprint(virtual)) == [.noDeployableNodes])
+    }
+
+    @Test("DataSource nodes are known and deployed; an empty node type is still an error")
+    func dataSource() throws {
+        let d = diagnose(Self.blueprint(Self.node("src", type: "DataSource", links: Self.link("m")), Self.node("m")))
+        #expect(d.isEmpty)
+        #expect(codes(Self.blueprint(Self.node("m", type: ""))) == [.emptyField])
+        // A DataSource needs an image like any model.
+        #expect(codes(Self.blueprint("{\"container_name\": \"src\", \"node_type\": \"DataSource\"}")) == [.missingField])
+    }
+
+    @Test("a DataSource no link reaches is an entry, also next to input_ports and in a cyclic graph")
+    func dataSourceEntries() throws {
+        func entries(_ text: String) throws -> [String] {
+            try BlueprintLoader.load(text: text, file: "bp.json").graph.entryNodes
+        }
+        // a → b → a is a cycle; the DataSource feeding it is the only node no link reaches.
+        #expect(try entries(Self.blueprint(Self.node("a", links: Self.link("b")), Self.node("b", links: Self.link("a")),
+                                           Self.node("src", type: "DataSource", links: Self.link("a")))) == ["src"])
+        // Fully cyclic: the DataSource inside the cycle starts the runs.
+        #expect(try entries(Self.blueprint(Self.node("a", links: Self.link("src")),
+                                           Self.node("src", type: "DataSource", links: Self.link("a")))) == ["src"])
+        // input_ports name the model; the unreached DataSource is added.
+        let ports = "{\"name\": \"p\", \"input_ports\": [\(Self.link("m"))], \"nodes\": [\(Self.node("m")), \(Self.node("src", type: "DataSource", links: Self.link("m")))]}"
+        #expect(try entries(ports) == ["m", "src"])
+    }
+}

@@ -70,6 +70,25 @@ struct EndToEndTests {
         #expect(reports[0].diagnostics.first?.position?.line == 16)
     }
 
+    @Test("validate accepts the Graphene and AI-Effect blueprints; unknown node types are warnings")
+    func validateSuccessorPlatforms() throws {
+        let names = ["graphene-kafka-node132", "graphene-serial-live-rest", "aieffect-germany-node", "aieffect-portugal-node-sidecar",
+                     "aieffect-delft-synth-powergrid", "aieffect-delft-synth-benchmark", "aieffect-dutch-node-benchmarking"]
+        let r = try Binary.kubeprint(["validate", "--format", "json"] + names.map { Fixtures.blueprint($0 + ".json").path })
+        #expect(r.status == 0, "\(r.stdout)")
+        struct Report: Decodable {
+            struct D: Decodable { var severity: String; var code: String; var node: String? }
+            var valid: Bool; var errors: Int; var diagnostics: [D]
+        }
+        let reports = try JSONDecoder().decode([Report].self, from: Data(r.stdout.utf8))
+        #expect(reports.count == names.count)
+        #expect(reports.allSatisfy { $0.valid && $0.errors == 0 })
+        let warnings = reports.flatMap(\.diagnostics)
+        #expect(warnings.allSatisfy { $0.severity == "warning" && $0.code == "unknown-node-type" })
+        // DataSink twice (Portugal, Delft), REST twice (serial-live orchestrator).
+        #expect(warnings.compactMap(\.node).sorted() == ["cube-node-container", "data_generator1", "grid_synthesizer", "square-node-container"])
+    }
+
     @Test("a blueprint that is not JSON, or missing, is a clear error")
     func unreadable() throws {
         let root = try Fixtures.temporaryDirectory()

@@ -31,6 +31,23 @@ struct SimulateCommandTests {
         _ = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8))
     }
 
+    @Test("the same scenario in two separate processes gives the same --json bytes", arguments: [
+        "scenarios/faas-sim-100k.yaml",  // functions, Poisson arrivals, scalers
+        "scenarios/edge-demo.yaml",      // random startup, a node pool joining, a node failure
+    ])
+    func deterministicAcrossProcesses(scenario: String) throws {
+        let path = Fixtures.packageRoot.appendingPathComponent(scenario).path
+        let first = try Binary.kubeprint(["simulate", path, "--json", "-q"])
+        let second = try Binary.kubeprint(["simulate", path, "--json", "-q"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(second.status == 0)
+        #expect(!first.stdout.isEmpty)
+        #expect(Array(first.stdout.utf8) == Array(second.stdout.utf8))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(object["pods"] != nil)
+        if scenario.contains("faas") { #expect((object["faas"] as? [String: Any])?["functions"] != nil) }
+    }
+
     @Test("--explain shows the scheduler's reasoning")
     func explain() throws {
         let r = try Binary.kubeprint(["simulate", Self.scenario, "--explain", "density-0", "--until", "0s"])

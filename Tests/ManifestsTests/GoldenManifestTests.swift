@@ -10,6 +10,7 @@ struct GoldenManifestTests {
     static let valid = [
         "graphene-v2-houseprice-Moctader", "news-training-sharedfolder", "sudoku-tutorial",
         "sudoku-stream-parallel-orchestrator-sample", "acumos-csv-databroker-csvdbTest",
+        "aieffect-portugal-node-sidecar", "aieffect-delft-synth-powergrid",
     ]
 
     static func load(_ name: String) throws -> LoadedBlueprint {
@@ -52,6 +53,44 @@ struct GoldenManifestTests {
         #expect(set.manifests.map(\.fileName) == ["service.yaml", "deployment.yaml"])
         #expect(set.manifests.map(\.name) == ["ner-flair", "ner-flair"])
         try Golden.assertMatches(try set.yamlStream(), golden: "single-model/manifests.yaml")
+    }
+}
+
+@Suite("Converting blueprints from Eclipse Graphene and AI-Effect")
+struct SuccessorPlatformManifestTests {
+    static let files = [
+        "graphene-kafka-node132", "graphene-serial-live-rest", "aieffect-germany-node", "aieffect-portugal-node-sidecar",
+        "aieffect-delft-synth-powergrid", "aieffect-delft-synth-benchmark", "aieffect-dutch-node-benchmarking",
+    ]
+
+    @Test("each converts: one Deployment and one Service per node plus the orchestrator, every name in dockerinfo", arguments: files)
+    func converts(name: String) throws {
+        let data = try Data(contentsOf: Fixtures.blueprint(name + ".json"))
+        let raw = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["nodes"] as? [[String: Any]])
+        let loaded = try GoldenManifestTests.load(name)
+        let options = ManifestOptions()
+        let manifests = ManifestGenerator(options: options).generate(loaded.graph)
+        #expect(manifests.manifests.filter { $0.kind == .deployment }.count == raw.count + 1)
+        #expect(manifests.manifests.filter { $0.kind == .service }.count == raw.count + 1)
+        let bundle = try SolutionBundle.pipeline(loaded, manifests: manifests, options: options, protos: ProtoCollection())
+        let dockerinfo = try #require(bundle.file("dockerinfo.json")).text
+        for node in raw {
+            let container = try #require(node["container_name"] as? String)
+            #expect(dockerinfo.contains("\"container_name\": \"\(container)\""), "\(container)")
+        }
+        // The cleaned blueprint keeps the node types as written, DataSink and REST included.
+        let cleaned = try #require(bundle.file("blueprint.json")).text
+        for type in Set(raw.compactMap { $0["node_type"] as? String }) { #expect(cleaned.contains("\"\(type)\"")) }
+    }
+
+    @Test("a DataSource is labelled as the data source component; a DataSink is a model")
+    func components() throws {
+        let manifests = ManifestGenerator(options: ManifestOptions()).generate(try GoldenManifestTests.load("aieffect-portugal-node-sidecar").graph)
+        func component(_ name: String) -> YAMLNode? {
+            manifests.manifests.first { $0.kind == .deployment && $0.name == name }?.object["metadata"]?["labels"]?["app.kubernetes.io/component"]
+        }
+        #expect(component("data-loader1") == "data-source")
+        #expect(component("data-generator1") == "model")
     }
 }
 

@@ -107,7 +107,7 @@ struct FaaSScenarioTests {
         #expect(summary.requests == csv.reduce(0, +))
     }
 
-    @Test("the shipped faas-sim benchmark scenario matches the code-built one")
+    @Test("the shipped faas-sim benchmark scenario matches the code-built one, every field of both summaries")
     func faasSimScenario() throws {
         let file = try ScenarioFile.load(path: Fixtures.packageRoot.appendingPathComponent("scenarios/faas-sim-100k.yaml").path)
         var fromFile = try ClusterSimulator(scenario: file.cluster)
@@ -116,7 +116,16 @@ struct FaaSScenarioTests {
         fromCode.run()
         let a = try #require(fromFile.faasSummary()), b = try #require(fromCode.faasSummary())
         #expect(a.requests == 100_000 && a.completed == 100_000)
-        #expect(a.requests == b.requests && a.completed == b.completed)
+        // Whole summaries: every function's counts, latencies, replicas, energy and cost, and the
+        // cluster's pods, pulls, caches and allocation. The JSON is compared too so that a
+        // difference is shown field by field.
+        #expect(a == b)
+        #expect(fromFile.summary() == fromCode.summary())
+        #expect(fromFile.now == fromCode.now)
+        let json: (ClusterSimulator) throws -> String = { sim in
+            try ClusterReport.json(sim.summary(), scenario: "faas-sim", seed: 0, faas: sim.faasSummary())
+        }
+        #expect(try json(fromFile) == (try json(fromCode)))
         // faas-sim simulated 205.8 s; the run ends when the last Poisson arrival's request completes.
         #expect(fromFile.now.seconds > 190 && fromFile.now.seconds < 230)
         #expect(a.functions.allSatisfy { $0.maxReplicas >= 3 })  // 50 req/s at 20 per replica

@@ -10,7 +10,7 @@ public enum Fixtures {
         return url
     }()
 
-    /// Real AI4EU / Graphene / Acumos blueprints (their sources are listed in SOURCES.md there).
+    /// Real AI4EU / Graphene / Acumos blueprints (their sources are listed in README.md there).
     public static let realBlueprints: URL = packageRoot.appendingPathComponent("Tests/Fixtures/blueprints")
 
     public static func blueprint(_ name: String) -> URL {
