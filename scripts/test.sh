@@ -12,11 +12,12 @@ echo "== swift build"
 swift build --build-tests
 echo "== swift test"
 # Tests must leave nothing behind: they run with a temporary folder of their own, which must
-# be empty afterwards.
+# hold none of their folders (kubeprint-…) or kubeprint's hidden work files afterwards
+# (SwiftPM keeps its own lock files there).
 tests_tmp=$(mktemp -d)
 status=0
 TMPDIR=$tests_tmp swift test --skip-build || status=$?
-left=$(ls -A "$tests_tmp")
+left=$(find "$tests_tmp" -mindepth 1 -maxdepth 1 \( -name 'kubeprint-*' -o -name '.*.kubeprint-*' \) | sort)
 rm -rf "$tests_tmp"
 [ "$status" -eq 0 ] || exit "$status"
 if [ -n "$left" ]; then

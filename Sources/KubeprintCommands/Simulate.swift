@@ -4,6 +4,7 @@ import Foundation
 import Manifests
 import Playground
 import Simulation
+import YAML
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -92,6 +93,7 @@ struct Simulate: AsyncParsableCommand {
         } else {
             file = try ScenarioFile.load(path: scenario)
             inputs.append(scenario)
+            inputs += Self.referencedFiles(of: scenario)
         }
         // Every output is checked before the run, so a bad path costs no simulation.
         if let output { try ClusterReport.checkMetricsFolder(output, inputs: inputs, alongside: outputFiles.map(\.path)) }
@@ -166,6 +168,32 @@ struct Simulate: AsyncParsableCommand {
             if let output { console.out("  metrics             → \(output)/") }
         }
         if let explanation { console.out(explanation) }
+    }
+}
+
+extension Simulate {
+    /// The files a scenario refers to (`file:` of traces and Azure tables, relative to the
+    /// scenario's folder): inputs that no output may overwrite.
+    static func referencedFiles(of scenario: String) -> [String] {
+        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8),
+              let document = try? YAMLParser().parseSingle(text) else { return [] }
+        let base = (scenario as NSString).deletingLastPathComponent
+        var found: [String] = []
+        func walk(_ node: YAMLNode) {
+            if let mapping = node.mapping {
+                for entry in mapping {
+                    if entry.key == "file", let path = entry.value.string {
+                        found.append(path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path))
+                    } else {
+                        walk(entry.value)
+                    }
+                }
+            } else if let items = node.sequence {
+                items.forEach(walk)
+            }
+        }
+        walk(document.root)
+        return found
     }
 }
 

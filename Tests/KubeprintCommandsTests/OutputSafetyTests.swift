@@ -115,6 +115,26 @@ struct OutputSafetyTests {
         #expect(try Fixtures.text(scenario).contains("nodePools"))
     }
 
+    @Test("simulate: an output never overwrites a trace file the scenario reads")
+    func simulateKeepsReferencedInputs() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let trace = root.appendingPathComponent("invocations.csv")
+        try Self.fm.copyItem(at: Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/traces/invocations_per_function_md.sample.csv"), to: trace)
+        let original = try Data(contentsOf: trace)
+        let scenario = root.appendingPathComponent("t.yaml")
+        try """
+            nodePools: [{name: n, count: 2, cpu: 4, memory: 8Gi}]
+            images: [{name: img, size: 50MB}]
+            functions: [{name: f, image: img}]
+            workloads: [{function: f, pattern: trace, trace: {file: invocations.csv, row: 2, minutes: 2}}]
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let r = try Binary.kubeprint(["simulate", scenario.path, "-q", "--requests", trace.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is the input '\(root.path)/invocations.csv'"), "\(r.stderr)")
+        #expect(try Data(contentsOf: trace) == original)
+    }
+
     @Test("simulate: - is refused for every file and folder option, with the reason", arguments: ["--events", "--requests", "--nodes-csv", "--output"])
     func simulateRefusesStandardOutput(option: String) throws {
         let r = try Binary.kubeprint(["simulate", "edge-ai", option, "-"])
