@@ -101,8 +101,10 @@ struct Convert: AsyncParsableCommand {
             README.txt, and OUTPUT/solution.zip holding the same files. With --output - the \
             manifests are printed as one YAML stream instead.
 
-            Nothing is written when the blueprint has errors; an existing non-empty OUTPUT is \
-            replaced only with --force, and never left half-written.
+            Nothing is written when the blueprint has errors, and OUTPUT is never left \
+            half-written. An earlier solution folder is replaced only with --force; a folder \
+            holding anything kubeprint did not write, the input, or the current folder is never \
+            replaced.
 
             Examples:
               kubeprint convert blueprint.json -o out/
@@ -128,7 +130,7 @@ struct Convert: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder of YAML templates (deployment.yaml, orchestrator.yaml, service.yaml, pvc.yaml, namespace.yaml) that override the built-in defaults.", valueName: "dir"))
     var templates: String?
 
-    @Flag(help: "Replace the output folder if it exists and is not empty.")
+    @Flag(help: "Replace an earlier solution folder that kubeprint wrote (never a folder holding other files, the input or the current folder).")
     var force = false
 
     @Flag(name: .shortAndLong, help: "Print only errors.")

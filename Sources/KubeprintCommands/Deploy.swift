@@ -10,15 +10,19 @@ struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Deploy a solution on the simulated playground cluster and run requests through its pipeline.",
         discussion: """
-            Takes a folder written by `kubeprint convert` (or a blueprint.json, converted on the \\
-            fly), puts each Deployment's replicas into a namespace of the simulated cluster — \\
-            scheduled, images pulled, started, set up — and sends pipeline runs through the \\
-            blueprint's links: each run enters at the entry nodes and every node's output goes to \\
-            the nodes it is linked to, as the AI4EU orchestrator does. Prints when each deployment \\
+            Takes a folder written by `kubeprint convert` (or a blueprint.json, converted on the \
+            fly), puts each Deployment's replicas into a namespace of the simulated cluster — \
+            scheduled, images pulled, started, set up — and sends pipeline runs through the \
+            blueprint's links: each run enters at the entry nodes and every node's output goes to \
+            the nodes it is linked to, as the AI4EU orchestrator does. Prints when each deployment \
             was ready and the runs' end-to-end latency.
 
-            The manifests do not say how big images are or how long a model takes: --image-size, \\
-            --exec-time and --setup set that. --cluster runs on the nodes of a scenario file \\
+            Runs start once every Deployment is available, so their latency measures the \
+            pipeline, not the rollout; --start sends them earlier. Exits 1 with the reasons when a \
+            replica cannot be placed or no run completes.
+
+            The manifests do not say how big images are or how long a model takes: --image-size, \
+            --exec-time and --setup set that. --cluster runs on the nodes of a scenario file \
             instead of the default four-node playground.
 
             Examples:

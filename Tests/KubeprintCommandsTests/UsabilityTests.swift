@@ -33,6 +33,14 @@ struct UsabilityTests {
         #expect(p95Early > 5, "runs during the rollout wait for image pulls: \(early.stdout)")
     }
 
+    @Test("deploy --help tells when runs start, in plain text")
+    func deployHelp() throws {
+        let r = try Binary.kubeprint(["deploy", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.replacingOccurrences(of: "\n", with: " ").contains("Runs start once every Deployment is available"))
+        #expect(!r.stdout.contains("\\"), "stray backslashes in the help: \(r.stdout)")
+    }
+
     @Test("deploy: no pod can be placed, or no run completes: exit 1 with the reason")
     func deployFailureExitStatus() throws {
         let root = try Fixtures.temporaryDirectory()
