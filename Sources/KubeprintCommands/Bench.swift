@@ -36,6 +36,9 @@ struct BenchConvert: AsyncParsableCommand {
     func validate() throws {
         guard nodes >= 1, nodes <= 100_000 else { throw ValidationError("--nodes must be between 1 and 100000") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        if workDirectory == "-" || workDirectory == "" {
+            throw ValidationError("--work-directory needs a folder to write under (not standard output)")
+        }
     }
 
     func run() async throws {

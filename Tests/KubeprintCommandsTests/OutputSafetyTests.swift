@@ -142,6 +142,13 @@ struct OutputSafetyTests {
         #expect(r.stderr.contains("\(option) cannot be standard output ('-')"), "\(r.stderr)")
     }
 
+    @Test("bench convert --work-directory - is refused")
+    func benchWorkDirectory() throws {
+        let r = try Binary.kubeprint(["bench", "convert", "--work-directory", "-"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--work-directory needs a folder"), "\(r.stderr)")
+    }
+
     @Test("simulate: logs and metrics appear whole; a second run into the metrics folder replaces its files")
     func simulateWritesWholeFiles() throws {
         let root = try Fixtures.temporaryDirectory()
