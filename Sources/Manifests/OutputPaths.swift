@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 
 /// The safety rules every kubeprint output follows, checked before anything is computed:
@@ -157,18 +158,6 @@ public enum OutputPaths {
     /// A file error in words, without Foundation's domain and code.
     public static func describe(_ error: any Error) -> String {
         if let e = error as? ManifestError { return e.message }
-        let ns = error as NSError
-        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code))).lowercased()
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))).lowercased() }
-        switch CocoaError.Code(rawValue: ns.code) {
-        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
-        case .fileWriteFileExists: return "it already exists"
-        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
-        case .fileWriteOutOfSpace: return "no space left on the device"
-        case .fileWriteVolumeReadOnly: return "the file system is read-only"
-        default: return ns.localizedDescription
-        }
+        return FileErrorText.describe(error)
     }
 }

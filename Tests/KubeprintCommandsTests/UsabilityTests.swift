@@ -100,6 +100,15 @@ struct UsabilityTests {
         #expect(missing.stderr.contains("hint:"))
         #expect(!missing.stderr.contains("NSCocoaErrorDomain") && !missing.stderr.contains("Code="))
 
+        // A folder where a file is read: said in words, not as Foundation's error 256.
+        let folderBlueprint = try Binary.kubeprint(["convert", root.path, "-o", "-"])
+        #expect(folderBlueprint.status == 1)
+        #expect(folderBlueprint.stderr.contains("is a folder, not a blueprint file"), "\(folderBlueprint.stderr)")
+        let folderScenario = try Binary.kubeprint(["simulate", root.path])
+        #expect(folderScenario.status == 1)
+        #expect(folderScenario.stderr.contains("is a folder, not a scenario file"), "\(folderScenario.stderr)")
+        for r in [folderBlueprint, folderScenario] { #expect(!r.stderr.contains("NSCocoaErrorDomain")) }
+
         // A blueprint with warnings and errors: each line keeps its own tag.
         let bad = try Binary.kubeprint(["convert", Fixtures.blueprint("simplepipeline-serial-orchestrator.json").path, "-o", "-"])
         #expect(bad.status == 1)
