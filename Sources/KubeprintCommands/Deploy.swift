@@ -90,7 +90,7 @@ struct Deploy: AsyncParsableCommand {
         let console = Console()
         let manifests: SolutionManifests
         var inputs = [solution]
-        if let cluster { inputs.append(cluster) }
+        if let cluster { inputs += [cluster] + Simulate.referencedFiles(of: cluster) }
         if OutputPaths.kind(of: solution) == .folder {
             manifests = try SolutionManifests.load(directory: solution)
             let folder = URL(fileURLWithPath: solution)
