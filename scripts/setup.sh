@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # Installs what kubeprint needs; safe to run again (installs only what is missing).
 #   scripts/setup.sh               build dependencies: libyaml, zlib, pkg-config (Debian packages)
-#   scripts/setup.sh --test-tools  also PyYAML, kubernetes-validate and yamllint (PyPI) for the tests
+#   scripts/setup.sh --test-tools  also PyYAML, kubernetes-validate and yamllint (PyPI) for the tests,
+#                                  into the virtual environment .venv of the repository (git-ignored;
+#                                  scripts/test.sh puts .venv/bin on PATH), so it works where the
+#                                  system Python refuses pip install (PEP 668, e.g. Debian 12)
 set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+apt_install() {
+    echo "setup: installing $*"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -13,11 +25,7 @@ else
     missing+=(libyaml-dev zlib1g-dev)
 fi
 if ((${#missing[@]})); then
-    echo "setup: installing ${missing[*]}"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -26,12 +34,21 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--test-tools" ]; then
+    venv=$repo/.venv
+    if [ ! -x "$venv/bin/python" ]; then
+        if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+            # Debian's Python needs python3-venv for `python3 -m venv`.
+            rm -rf "$venv"
+            apt_install python3-venv
+            python3 -m venv "$venv"
+        fi
+    fi
     pip_missing=()
-    python3 -c 'import yaml' >/dev/null 2>&1 || pip_missing+=("PyYAML>=6")
-    command -v kubernetes-validate >/dev/null 2>&1 || pip_missing+=("kubernetes-validate==1.37.0")
-    command -v yamllint >/dev/null 2>&1 || pip_missing+=("yamllint==1.38.0")
+    "$venv/bin/python" -c 'import yaml' >/dev/null 2>&1 || pip_missing+=("PyYAML>=6")
+    [ -x "$venv/bin/kubernetes-validate" ] || pip_missing+=("kubernetes-validate==1.37.0")
+    [ -x "$venv/bin/yamllint" ] || pip_missing+=("yamllint==1.38.0")
     if ((${#pip_missing[@]})); then
-        echo "setup: installing ${pip_missing[*]}"
-        python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip_missing[@]}"
+        echo "setup: installing ${pip_missing[*]} into $venv"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
     fi
 fi

@@ -5,11 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test-tools
+# The Python test tools live in the repository's virtual environment.
+export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== swift build"
-swift build
+swift build --build-tests
 echo "== swift test"
-swift test
+# Tests must leave nothing behind: they run with a temporary folder of their own, which must
+# hold none of their folders (kubeprint-…) or kubeprint's hidden work files afterwards
+# (SwiftPM keeps its own lock files there).
+tests_tmp=$(mktemp -d)
+status=0
+TMPDIR=$tests_tmp swift test --skip-build || status=$?
+left=$(find "$tests_tmp" -mindepth 1 -maxdepth 1 \( -name 'kubeprint-*' -o -name '.*.kubeprint-*' \) | sort)
+rm -rf "$tests_tmp"
+[ "$status" -eq 0 ] || exit "$status"
+if [ -n "$left" ]; then
+    echo "swift test left these behind in its temporary folder:" >&2
+    echo "$left" >&2
+    exit 1
+fi
 
 echo "== generated manifests against Kubernetes schemas"
 work=$(mktemp -d)

@@ -33,8 +33,11 @@ public enum BlueprintLoader {
             throw error
         } catch {
             throw BlueprintError(file: path, diagnostics: [
-                Diagnostic(.error, .fileUnreadable, "cannot read the file: \(error.localizedDescription)", path: "",
-                           hint: "check that the path exists and is readable", file: path),
+                FileErrorText.isFolder(path)
+                    ? Diagnostic(.error, .fileUnreadable, "'\(path)' is a folder, not a blueprint file", path: "",
+                                 hint: "give the path of a blueprint.json", file: path)
+                    : Diagnostic(.error, .fileUnreadable, "cannot read the file: \(FileErrorText.describe(error))", path: "",
+                                 hint: "check that the path exists and is readable", file: path),
             ])
         }
         return try load(text: text, file: path)

@@ -22,10 +22,10 @@ struct BenchConvert: AsyncParsableCommand {
         commandName: "convert",
         abstract: "Time blueprint → folder + solution.zip on a generated blueprint.")
 
-    @Option(help: "Model nodes in the generated blueprint.")
+    @Option(parsing: .unconditional, help: "Model nodes in the generated blueprint.")
     var nodes: Int = 400
 
-    @Option(help: "Timed repetitions (after one warm-up run).")
+    @Option(parsing: .unconditional, help: "Timed repetitions (after one warm-up run).")
     var iterations: Int = 20
 
     @Option(help: ArgumentHelp("Folder to write outputs under (default: the system temporary folder). Use a tmpfs such as /dev/shm to measure kubeprint rather than the disk.", valueName: "dir"))
@@ -36,6 +36,9 @@ struct BenchConvert: AsyncParsableCommand {
     func validate() throws {
         guard nodes >= 1, nodes <= 100_000 else { throw ValidationError("--nodes must be between 1 and 100000") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        if workDirectory == "-" || workDirectory == "" {
+            throw ValidationError("--work-directory needs a folder to write under (not standard output)")
+        }
     }
 
     func run() async throws {

@@ -15,23 +15,32 @@ struct BenchCluster: AsyncParsableCommand {
               .build/release/kubeprint bench cluster --pods 500,5000,50000
             """)
 
-    @Option(help: "Nodes in the cluster.")
+    @Option(parsing: .unconditional, help: "Nodes in the cluster.")
     var nodes: Int = 5000
 
-    @Option(help: ArgumentHelp("Pod counts to run, comma-separated.", valueName: "n,n,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Pod counts to run, comma-separated.", valueName: "n,n,…"))
     var pods: String = "500,5000,50000"
 
-    @Option(help: "Images.")
+    @Option(parsing: .unconditional, help: "Images.")
     var images: Int = 20
 
-    @Option(help: "Seed.")
+    @Option(parsing: .unconditional, help: "Seed.")
     var seed: UInt64 = 1
 
     init() {}
 
+    var counts: [Int] { pods.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        guard nodes >= 1 else { throw ValidationError("--nodes must be at least 1, not \(nodes)") }
+        guard images >= 1 else { throw ValidationError("--images must be at least 1, not \(images)") }
+        let parts = pods.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, counts.count == parts.count, counts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--pods needs positive counts, e.g. 500,5000,50000, not '\(pods)'")
+        }
+    }
+
     func run() async throws {
-        let counts = pods.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--pods needs positive counts, e.g. 500,5000,50000") }
         let console = Console()
         console.out("bench cluster: \(nodes) nodes, \(images) images")
         for count in counts {

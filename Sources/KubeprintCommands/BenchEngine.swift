@@ -7,10 +7,10 @@ struct BenchEngine: AsyncParsableCommand {
         commandName: "engine",
         abstract: "Time the event queue alone: a steady population of events, each handled event scheduling one more.")
 
-    @Option(help: "Events to process.")
+    @Option(parsing: .unconditional, help: "Events to process.")
     var events: Int = 10_000_000
 
-    @Option(help: "Events pending at any time (the heap size).")
+    @Option(parsing: .unconditional, help: "Events pending at any time (the heap size).")
     var pending: Int = 10_000
 
     init() {}
@@ -19,8 +19,13 @@ struct BenchEngine: AsyncParsableCommand {
         case tick(id: Int32, payload: Int64)
     }
 
+    func validate() throws {
+        guard events > 0, pending > 0, pending <= 100_000_000 else {
+            throw ValidationError("--events and --pending must be positive (--pending at most 100000000)")
+        }
+    }
+
     func run() async throws {
-        guard events > 0, pending > 0, pending <= 100_000_000 else { throw ValidationError("--events and --pending must be positive (--pending at most 100000000)") }
         var queue = EventQueue<Event>()
         var rng = RandomSource(seed: 1)
         queue.reserveCapacity(pending)

@@ -15,17 +15,24 @@ struct BenchFaaS: AsyncParsableCommand {
               .build/release/kubeprint bench faas --requests 1000000
             """)
 
-    @Option(help: ArgumentHelp("Request counts to run, comma-separated; nodes, functions and rate scale with them as in faas-sim's runs (100k: 100 nodes, 10 functions, 500 req/s).", valueName: "n,n,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Request counts to run, comma-separated; nodes, functions and rate scale with them as in faas-sim's runs (100k: 100 nodes, 10 functions, 500 req/s).", valueName: "n,n,…"))
     var requests: String = "100000,1000000"
 
-    @Option(help: "Seed.")
+    @Option(parsing: .unconditional, help: "Seed.")
     var seed: UInt64 = 1
 
     init() {}
 
+    var counts: [Int] { requests.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        let parts = requests.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, counts.count == parts.count, counts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--requests needs positive counts, e.g. 100000,1000000, not '\(requests)'")
+        }
+    }
+
     func run() async throws {
-        let counts = requests.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--requests needs positive counts") }
         let console = Console()
         for count in counts {
             // faas-sim's shapes: 100k → 100 nodes, 10 functions, 500 req/s; 1M → 1000, 100, 5000.

@@ -22,7 +22,7 @@ struct ManifestOptionGroup: ParsableArguments {
     @Option(name: .customLong("image-pull-secret"), help: ArgumentHelp("Add an imagePullSecret (repeatable).", valueName: "secret"))
     var imagePullSecrets: [String] = []
 
-    @Option(help: ArgumentHelp("Replicas per Deployment (default from templates: 1).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Replicas per Deployment (default from templates: 1).", valueName: "n"))
     var replicas: Int?
 
     @Option(help: ArgumentHelp("CPU request of each model container, e.g. 250m.", valueName: "quantity"))
@@ -101,8 +101,10 @@ struct Convert: AsyncParsableCommand {
             README.txt, and OUTPUT/solution.zip holding the same files. With --output - the \
             manifests are printed as one YAML stream instead.
 
-            Nothing is written when the blueprint has errors; an existing non-empty OUTPUT is \
-            replaced only with --force, and never left half-written.
+            Nothing is written when the blueprint has errors, and OUTPUT is never left \
+            half-written. An earlier solution folder is replaced only with --force; a folder \
+            holding anything kubeprint did not write, the input, or the current folder is never \
+            replaced.
 
             Examples:
               kubeprint convert blueprint.json -o out/
@@ -128,7 +130,7 @@ struct Convert: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder of YAML templates (deployment.yaml, orchestrator.yaml, service.yaml, pvc.yaml, namespace.yaml) that override the built-in defaults.", valueName: "dir"))
     var templates: String?
 
-    @Flag(help: "Replace the output folder if it exists and is not empty.")
+    @Flag(help: "Replace an earlier solution folder that kubeprint wrote (never a folder holding other files, the input or the current folder).")
     var force = false
 
     @Flag(name: .shortAndLong, help: "Print only errors.")
@@ -157,8 +159,14 @@ struct Convert: AsyncParsableCommand {
         if output.isEmpty { throw ValidationError("--output needs a folder, or - for standard output") }
     }
 
+    /// The paths this conversion reads, which the output must never replace.
+    var inputs: [String] { [blueprint, protos, templates].compactMap { $0 } }
+
     func run() async throws {
         let console = Console(quiet: quiet)
+        if output != OutputPaths.standardOutput {
+            try SolutionBundle.checkTarget(output, overwrite: force, inputs: inputs)
+        }
         var templateSet = TemplateSet.builtIn
         if let templates {
             let (loaded, warnings) = try TemplateSet.load(directory: templates)
@@ -172,13 +180,13 @@ struct Convert: AsyncParsableCommand {
 
         if let image, let name {
             manifests = generator.generateSingle(image: image, name: name)
-            bundle = { try SolutionBundle.singleModel(name: name, manifests: manifests, options: generator.options) }
+            bundle = { try SolutionBundle.singleModel(name: name, image: image, manifests: manifests, options: generator.options) }
         } else if let blueprint {
             let loaded = try BlueprintLoader.load(contentsOf: blueprint)
             loaded.warnings.forEach { console.diagnostic($0) }
             manifests = generator.generate(loaded.graph)
             var protoCollection = ProtoCollection()
-            if let protos, output != "-" {
+            if let protos, output != OutputPaths.standardOutput {
                 protoCollection = try ProtoCollection.collect(for: loaded.graph, from: protos)
                 for missing in protoCollection.missing {
                     notes.append("no proto for '\(missing.node)': \(missing.reason)")
@@ -190,19 +198,30 @@ struct Convert: AsyncParsableCommand {
             throw ValidationError("nothing to convert")
         }
 
-        if output == "-" {
+        if output == OutputPaths.standardOutput {
             console.out(try manifests.yamlStream(), terminator: "")
             return
         }
         let solution = try bundle()
-        try solution.write(to: output, overwrite: force)
+        try solution.write(to: output, overwrite: force, inputs: inputs)
         console.info("Wrote \(solution.files.count) files and \(SolutionBundle.zipName) to \(output)")
         for m in manifests.manifests { console.info("  \(m.kind.rawValue.padded(to: 22)) \(m.name)") }
         if !notes.isEmpty {
             console.warning("\(notes.count) proto file\(notes.count == 1 ? "" : "s") not found (the solution is complete otherwise):")
             notes.forEach { console.warning("  " + $0) }
         }
-        console.info("Deploy with: \(output)/deploy.sh -n <namespace> --create-namespace")
+        console.info("Deploy with: " + SolutionBundle.deployCommand(script: ShellWord.quoted((output as NSString).appendingPathComponent("deploy.sh")),
+                                                                    namespace: manifest.namespace))
+    }
+}
+
+/// Words for a shell command line.
+enum ShellWord {
+    /// `word` as one shell word: unchanged when it is plain, single-quoted otherwise.
+    static func quoted(_ word: String) -> String {
+        let plain = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+:=@%,".unicodeScalars.contains($0) }
+        if plain && !word.isEmpty { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

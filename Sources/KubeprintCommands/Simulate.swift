@@ -1,8 +1,10 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import Manifests
 import Playground
 import Simulation
+import YAML
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,10 +36,10 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stream every finished request to FILE (CSV).", valueName: "file"))
     var requests: String?
 
-    @Option(help: ArgumentHelp("Stop at this simulated time (e.g. 10m); default: the scenario's `until`, else when nothing is left to do.", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop at this simulated time (e.g. 10m); default: the scenario's `until`, else when nothing is left to do.", valueName: "duration"))
     var until: String?
 
-    @Option(help: "Override the scenario's seed.")
+    @Option(parsing: .unconditional, help: "Override the scenario's seed.")
     var seed: UInt64?
 
     @Option(help: ArgumentHelp("Stream every event to FILE (.csv or .jsonl).", valueName: "file"))
@@ -58,6 +60,9 @@ struct Simulate: AsyncParsableCommand {
     init() {}
 
     func validate() throws {
+        for (flag, value) in [("--output", output), ("--requests", requests), ("--events", events), ("--nodes-csv", nodesCSV)] where value == "-" {
+            throw ValidationError("\(flag) cannot be standard output ('-'): standard output carries the summary; give a \(flag == "--output" ? "folder" : "file name")")
+        }
         if let requests, !requests.hasSuffix(".csv") {
             throw ValidationError("--requests needs a .csv file name, not '\(requests)'")
         }
@@ -67,40 +72,90 @@ struct Simulate: AsyncParsableCommand {
         if let until, QuantityParser.seconds(.string(until)) == nil {
             throw ValidationError("--until '\(until)' is not a duration (examples: 90s, 10m, 1h)")
         }
+        let files = [("--requests", requests), ("--events", events), ("--nodes-csv", nodesCSV)].compactMap { flag, path in path.map { (flag, $0) } }
+        for (i, a) in files.enumerated() {
+            for b in files[(i + 1)...] where OutputPaths.canonical(a.1) == OutputPaths.canonical(b.1) {
+                throw ValidationError("\(a.0) and \(b.0) name the same file '\(a.1)'; give each its own")
+            }
+        }
+    }
+
+    /// The files this run writes besides the --output folder.
+    var outputFiles: [(option: String, path: String)] {
+        [("--events", events), ("--requests", requests), ("--nodes-csv", nodesCSV)].compactMap { flag, path in path.map { (flag, $0) } }
     }
 
     func run() async throws {
         var file: ScenarioFile
+        var inputs: [String] = []
         if scenario == "edge-ai" && !FileManager.default.fileExists(atPath: scenario) {
             file = BuiltInScenarios.edgeAI()
         } else {
             file = try ScenarioFile.load(path: scenario)
+            inputs.append(scenario)
+            inputs += Self.referencedFiles(of: scenario)
         }
+        // Every output is checked before the run, so a bad path costs no simulation.
+        if let output { try ClusterReport.checkMetricsFolder(output, inputs: inputs, alongside: outputFiles.map(\.path)) }
+        for (option, path) in outputFiles { try OutputPaths.checkFile(path, option: option, inputs: inputs, createdFolder: output) }
+        if let output, outputFiles.contains(where: { OutputPaths.isInside($0.path, folder: output) }) {
+            // The logs go inside the metrics folder: it must exist before they are opened.
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            } catch {
+                throw ManifestError(.output, "cannot create the folder '\(output)': \(OutputPaths.describe(error))", hint: "check the path and its permissions")
+            }
+        }
+
         if let seed { file.cluster.seed = seed }
         let limit = until.flatMap { QuantityParser.seconds(.string($0)) }.map(SimTime.seconds) ?? file.until ?? .infinity
         var sim = try ClusterSimulator(scenario: file.cluster)
         var writer: EventLogWriter?
+        var requestLog: RequestLogWriter?
+        var committed = false
+        defer {
+            if !committed {
+                writer?.discard()
+                requestLog?.discard()
+            }
+        }
         if let events, let format = EventLogWriter.Format(path: events) {
             let w = try EventLogWriter(path: events, format: format)
             writer = w
             sim.onEvent = { w.write($0) }
         }
-        var requestLog: RequestLogWriter?
         if let requests {
             let w = try RequestLogWriter(path: requests)
             requestLog = w
             sim.onRequest = { w.write($0) }
         }
+        let explanation: String?
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: limit)
         sim.run(until: limit, every: 200_000) { now in
             progress.update(now)
             return true
         }
         progress.finish()
-        writer?.close()
-        requestLog?.close()
+        if let explain {
+            guard let e = sim.explain(pod: explain) else {
+                throw CommandFailure("--explain: the scenario has no pod named '\(explain)'", hint: "give the name of a pod of the scenario, e.g. a deployment's NAME-0")
+            }
+            explanation = e.description
+        } else {
+            explanation = nil
+        }
         let summary = sim.summary()
         let faas = sim.faasSummary()
+        if let nodesCSV {
+            try OutputPaths.writeAtomically(Data(ClusterReport.nodesCSV(summary).utf8), to: nodesCSV)
+        }
+        if let output {
+            try ClusterReport.writeMetrics(of: sim, to: output, scenario: file.name, seed: file.cluster.seed,
+                                           inputs: inputs, alongside: outputFiles.map(\.path))
+        }
+        try writer?.finish()
+        try requestLog?.finish()
+        committed = true
         let console = Console()
         if json {
             console.out(try ClusterReport.json(summary, scenario: file.name, seed: file.cluster.seed, faas: faas), terminator: "")
@@ -110,20 +165,35 @@ struct Simulate: AsyncParsableCommand {
             if let faas { console.out(FaaSReport.text(faas)) }
             if let events, let writer { console.out("  event log           \(writer.written) events → \(events)") }
             if let requests, let requestLog { console.out("  request log         \(requestLog.written) requests → \(requests)") }
+            if let output { console.out("  metrics             → \(output)/") }
         }
-        if let output {
-            try ClusterReport.writeMetrics(of: sim, to: output, scenario: file.name, seed: file.cluster.seed)
-            if !json { console.out("  metrics             → \(output)/") }
-        }
-        if let nodesCSV {
-            try ClusterReport.nodesCSV(summary).write(toFile: nodesCSV, atomically: true, encoding: .utf8)
-        }
-        if let explain {
-            guard let explanation = sim.explain(pod: explain) else {
-                throw ValidationError("--explain: the scenario has no pod named '\(explain)'")
+        if let explanation { console.out(explanation) }
+    }
+}
+
+extension Simulate {
+    /// The files a scenario refers to (`file:` of traces and Azure tables, relative to the
+    /// scenario's folder): inputs that no output may overwrite.
+    static func referencedFiles(of scenario: String) -> [String] {
+        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8),
+              let document = try? YAMLParser().parseSingle(text) else { return [] }
+        let base = (scenario as NSString).deletingLastPathComponent
+        var found: [String] = []
+        func walk(_ node: YAMLNode) {
+            if let mapping = node.mapping {
+                for entry in mapping {
+                    if entry.key == "file", let path = entry.value.string {
+                        found.append(path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path))
+                    } else {
+                        walk(entry.value)
+                    }
+                }
+            } else if let items = node.sequence {
+                items.forEach(walk)
             }
-            console.out(explanation.description)
         }
+        walk(document.root)
+        return found
     }
 }
 

@@ -24,18 +24,41 @@ struct Templates: AsyncParsableCommand {
 
     init() {}
 
+    func validate() throws {
+        if output == OutputPaths.standardOutput {
+            throw ValidationError("--output cannot be standard output ('-'): the templates are five files; give a folder")
+        }
+        if output.isEmpty { throw ValidationError("--output needs a folder") }
+    }
+
     func run() async throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+        switch OutputPaths.kind(of: output) {
+        case .file:
+            throw ManifestError(.output, "--output '\(output)' is a file, not a folder", hint: "choose another --output path")
+        case .missing, .folder:
+            break
+        }
         let files = try TemplateSet.builtInFiles()
+        let paths = files.map { (output as NSString).appendingPathComponent($0.name) }
+        // Only the template files are ever written; nothing else in the folder is touched.
+        for path in paths where OutputPaths.kind(of: path) == .folder {
+            throw ManifestError(.output, "'\(path)' is a folder, not a template file", hint: "choose another --output folder")
+        }
         if !force {
-            let existing = files.map { (output as NSString).appendingPathComponent($0.name) }.filter { fm.fileExists(atPath: $0) }
+            let existing = paths.filter { fm.fileExists(atPath: $0) }
             if !existing.isEmpty {
-                throw ValidationError("\(existing.joined(separator: ", ")) already exist; pass --force to overwrite")
+                throw CommandFailure("\(existing.joined(separator: ", ")) already exist\(existing.count == 1 ? "s" : "")",
+                                     hint: "pass --force to overwrite these template files (nothing else in the folder is touched), or choose another --output folder")
             }
         }
-        for file in files {
-            try file.text.write(toFile: (output as NSString).appendingPathComponent(file.name), atomically: true, encoding: .utf8)
+        do {
+            try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw ManifestError(.output, "cannot create the folder '\(output)': \(OutputPaths.describe(error))", hint: "check the path and its permissions")
+        }
+        for (file, path) in zip(files, paths) {
+            try OutputPaths.writeAtomically(Data(file.text.utf8), to: path)
         }
         Console().info("Wrote \(files.map(\.name).joined(separator: ", ")) to \(output)")
     }

@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import YAML
 
@@ -58,7 +59,7 @@ public struct TemplateSet: Sendable, Hashable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ManifestError(.templates, "cannot read template: \(error.localizedDescription)", file: path)
+            throw ManifestError(.templates, "cannot read template: \(FileErrorText.describe(error))", file: path)
         }
         let document: YAMLDocument
         do {

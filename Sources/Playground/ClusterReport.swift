@@ -33,7 +33,7 @@ public enum ClusterReport {
     public static func nodesCSV(_ s: ClusterSummary) -> String {
         var out = "node,device_type,up,pods,cpu_fraction,memory_fraction,cached_bytes,energy_joules\n"
         for n in s.allocation {
-            out += "\(n.node),\(n.deviceType),\(n.isUp),\(n.pods),\(n.cpuFraction.fixed(4)),\(n.memoryFraction.fixed(4)),\(n.cachedBytes),\(n.energyJoules.fixed(3))\n"
+            out += "\(EventLogWriter.csvField(n.node)),\(EventLogWriter.csvField(n.deviceType)),\(n.isUp),\(n.pods),\(n.cpuFraction.fixed(4)),\(n.memoryFraction.fixed(4)),\(n.cachedBytes),\(n.energyJoules.fixed(3))\n"
         }
         return out
     }

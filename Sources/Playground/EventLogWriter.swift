@@ -1,6 +1,7 @@
 import Blueprint
 import Cluster
 import Foundation
+import Manifests
 import Simulation
 
 /// Streams simulation events to a file as CSV or JSON Lines, with bounded memory (a 64 KiB
@@ -24,22 +25,31 @@ public final class EventLogWriter {
 
     let handle: FileHandle
     let format: Format
+    /// Where the log ends up, and the hidden file it is written to until ``finish()``.
+    public let path: String
+    let temporary: String
     var buffer: [UInt8] = []
+    var failure: String?
     public internal(set) var written = 0
 
     public convenience init(path: String, format: Format) throws {
         try self.init(path: path, format: format, header: format == .csv ? Self.columns.joined(separator: ",") : nil)
     }
 
+    /// Opens the log. It is written next to `path` under a hidden name and appears at `path`
+    /// only when ``finish()`` succeeds, so a failed run leaves no half-written log.
     init(path: String, format: Format, header: String?) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw ScenarioError(problems: [.init(message: "cannot create the event log '\(path)'", path: "", mark: nil,
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).kubeprint-\(UUID().uuidString)").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ScenarioError(problems: [.init(message: "cannot create the log '\(path)': \(reason)", path: "", mark: nil,
                                                  hint: "check that the folder exists and is writable", file: path)])
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw ScenarioError(problems: [.init(message: "cannot open the event log '\(path)'", path: "", mark: nil, hint: nil, file: path)])
-        }
-        self.handle = handle
+        self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        self.path = path
+        self.temporary = temporary
         self.format = format
         buffer.reserveCapacity(1 << 16)
         if let header { append(header + "\n") }
@@ -48,11 +58,12 @@ public final class EventLogWriter {
     public func write(_ e: ClusterEventRecord) {
         switch format {
         case .csv:
+            let t = Self.csvField
             let fields: [String] = [
-                e.time.seconds.fixed(6), e.kind.rawValue, e.pod ?? "", e.node ?? "", e.image ?? "",
-                e.bytes.map(String.init) ?? "", e.duration.map { $0.fixed(6) } ?? "", e.source ?? "", e.detail ?? "",
+                e.time.seconds.fixed(6), t(e.kind.rawValue), t(e.pod ?? ""), t(e.node ?? ""), t(e.image ?? ""),
+                e.bytes.map(String.init) ?? "", e.duration.map { $0.fixed(6) } ?? "", t(e.source ?? ""), t(e.detail ?? ""),
             ]
-            append(fields.map(Self.csvField).joined(separator: ",") + "\n")
+            append(fields.joined(separator: ",") + "\n")
         case .jsonl:
             var parts = ["\"time\":\(e.time.seconds.fixed(6))", "\"event\":\(Self.json(e.kind.rawValue))"]
             if let v = e.pod { parts.append("\"pod\":\(Self.json(v))") }
@@ -74,18 +85,50 @@ public final class EventLogWriter {
 
     public func flush() {
         guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
+        if failure == nil {
+            do {
+                try handle.write(contentsOf: Data(buffer))
+            } catch {
+                failure = OutputPaths.describe(error)
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    public func close() {
+    /// Writes what is buffered and moves the log into place.
+    /// - Throws: ``ScenarioError`` when a write failed (e.g. the disk is full); the partial
+    ///   log is removed.
+    public func finish() throws {
         flush()
         try? handle.close()
+        if let failure {
+            unlink(temporary)
+            throw ScenarioError(problems: [.init(message: "cannot write the log '\(path)': \(failure)", path: "", mark: nil,
+                                                 hint: "check the free space, or choose another file", file: path)])
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ScenarioError(problems: [.init(message: "cannot write the log '\(path)': \(reason)", path: "", mark: nil,
+                                                 hint: "check the path and its permissions", file: path)])
+        }
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Drops the log: nothing appears at ``path``.
+    public func discard() {
+        try? handle.close()
+        unlink(temporary)
+    }
+
+    /// A text field of a CSV row (RFC 4180): quoted when it holds a comma, quote or line
+    /// break, and prefixed with `'` when a spreadsheet would read it as a formula (it starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return). Numbers are written as they are,
+    /// not through this.
+    public static func csvField(_ s: String) -> String {
+        var text = s
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func json(_ s: String) -> String { JSONWriter.quoted(s) }

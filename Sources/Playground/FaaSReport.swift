@@ -1,5 +1,6 @@
 import Cluster
 import Foundation
+import Manifests
 import Simulation
 
 /// Reports of the FaaS platform's results: text, CSV tables and JSON.
@@ -25,6 +26,8 @@ public enum FaaSReport {
         return lines.joined(separator: "\n")
     }
 
+    static func csv(_ text: String) -> String { EventLogWriter.csvField(text) }
+
     public static func functionsCSV(_ s: FaaSSummary) -> String {
         var out = "function,scaler,requests,completed,failed," + RequestFailure.allCases.map { "failed_\($0.rawValue)" }.joined(separator: ",")
             + ",cold_starts,throughput,latency_p50,latency_p95,latency_p99,wait_p50,wait_p99,cold_start_p50,cold_start_p99,execution_p50,execution_p99,"
@@ -33,7 +36,7 @@ public enum FaaSReport {
             let failures = RequestFailure.allCases.map { String(f.failures[$0] ?? 0) }.joined(separator: ",")
             let numbers = [f.throughput, f.latency.p50, f.latency.p95, f.latency.p99, f.wait.p50, f.wait.p99, f.coldStart.p50, f.coldStart.p99,
                            f.execution.p50, f.execution.p99].map { $0.fixed(6) }.joined(separator: ",")
-            out += "\(f.name),\(f.scaler),\(f.requests),\(f.completed),\(f.failed),\(failures),\(f.coldStarts),\(numbers),"
+            out += "\(csv(f.name)),\(csv(f.scaler)),\(f.requests),\(f.completed),\(f.failed),\(failures),\(f.coldStarts),\(numbers),"
                 + "\(f.maxReplicas),\(f.finalReplicas),\(f.energyJoules.fixed(3)),\(f.usage.gbSeconds.fixed(6)),\(f.cost.fixed(9))\n"
         }
         return out
@@ -41,15 +44,15 @@ public enum FaaSReport {
 
     public static func replicasCSV(_ timeline: [(time: Double, function: String, replicas: Int, ready: Int)]) -> String {
         var out = "time,function,replicas,ready\n"
-        for e in timeline { out += "\(e.time.fixed(6)),\(e.function),\(e.replicas),\(e.ready)\n" }
+        for e in timeline { out += "\(e.time.fixed(6)),\(csv(e.function)),\(e.replicas),\(e.ready)\n" }
         return out
     }
 
     public static func scalingCSV(_ records: [ScalingRecord]) -> String {
         var out = "time,function,from,to,scaler,arrivals,interval,ready_replicas,average_concurrency,reason\n"
         for r in records {
-            out += "\(r.time.fixed(6)),\(r.function),\(r.from),\(r.to),\(r.scaler),\(r.arrivals),\(r.interval.fixed(3)),\(r.readyReplicas),"
-                + "\(r.averageConcurrency.fixed(3)),\(EventLogWriter.csvField(r.reason))\n"
+            out += "\(r.time.fixed(6)),\(csv(r.function)),\(r.from),\(r.to),\(csv(r.scaler)),\(r.arrivals),\(r.interval.fixed(3)),\(r.readyReplicas),"
+                + "\(r.averageConcurrency.fixed(3)),\(csv(r.reason))\n"
         }
         return out
     }
@@ -62,7 +65,7 @@ public enum FaaSReport {
 
     public static func replicaUtilizationCSV(_ timeline: [(time: Double, function: String, ready: Int, mean: Double, max: Double)]) -> String {
         var out = "time,function,ready_replicas,mean_replica_cpu_utilization,max_replica_cpu_utilization\n"
-        for e in timeline { out += "\(e.time.fixed(6)),\(e.function),\(e.ready),\(e.mean.fixed(6)),\(e.max.fixed(6))\n" }
+        for e in timeline { out += "\(e.time.fixed(6)),\(csv(e.function)),\(e.ready),\(e.mean.fixed(6)),\(e.max.fixed(6))\n" }
         return out
     }
 
@@ -97,32 +100,81 @@ public final class RequestLogWriter {
     }
 
     public func write(_ r: RequestRecord) {
-        writer.append("\(r.function),\(r.arrival.fixed(6)),\(r.coldStart.fixed(6)),\(r.wait.fixed(6)),\(r.execution.fixed(6)),\(r.finished.fixed(6)),\(r.failure?.rawValue ?? "")\n")
+        writer.append("\(EventLogWriter.csvField(r.function)),\(r.arrival.fixed(6)),\(r.coldStart.fixed(6)),\(r.wait.fixed(6)),\(r.execution.fixed(6)),\(r.finished.fixed(6)),\(r.failure?.rawValue ?? "")\n")
         writer.written += 1
     }
 
     public var written: Int { writer.written }
 
-    public func close() { writer.close() }
+    public var path: String { writer.path }
+
+    /// Moves the finished log into place (see ``EventLogWriter/finish()``).
+    public func finish() throws { try writer.finish() }
+
+    /// Drops the log.
+    public func discard() { writer.discard() }
 }
 
 extension ClusterReport {
+    /// The files ``writeMetrics(of:to:scenario:seed:inputs:alongside:)`` writes.
+    public static let metricsFiles = ["summary.json", "nodes.csv", "functions.csv", "replicas.csv", "scaling.csv",
+                                      "utilization.csv", "replica-utilization.csv"]
+
+    /// Checks, before a run, that `directory` may receive the metrics: it is new, empty or
+    /// holds only metrics files of an earlier run (and the files of `alongside`, the run's
+    /// other outputs), and holds none of `inputs`, nor the current folder.
+    public static func checkMetricsFolder(_ directory: String, option: String = "--output", inputs: [String], alongside: [String] = []) throws {
+        let own = Set(metricsFiles)
+        let others = Set(alongside.filter { OutputPaths.canonical(($0 as NSString).deletingLastPathComponent) == OutputPaths.canonical(directory) }
+            .map { ($0 as NSString).lastPathComponent })
+        try OutputPaths.checkFolder(directory, option: option, inputs: inputs) { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().filter { name in
+                let isFile = OutputPaths.kind(of: (folder as NSString).appendingPathComponent(name)) == .file
+                // Hidden files named .NAME.kubeprint-… are this run's logs being written.
+                let isOwnTemporary = name.hasPrefix(".") && name.contains(".kubeprint-")
+                return !(isFile && (own.contains(name) || others.contains(name) || isOwnTemporary))
+            }
+        }
+        for file in alongside where OutputPaths.canonical(file) != OutputPaths.canonical(directory) {
+            let name = (file as NSString).lastPathComponent
+            if own.contains(name), OutputPaths.isSameFile((directory as NSString).appendingPathComponent(name), file) {
+                throw ManifestError(.output, "'\(file)' is also a metrics file of \(option) '\(directory)'", hint: "give it another name")
+            }
+        }
+    }
+
     /// Writes a run's metrics into `directory`: summary.json and nodes.csv, and with functions
     /// functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
-    public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// Each file is written whole (aside, then renamed); metrics files of an earlier run that
+    /// this run does not write are removed, so the folder describes one run.
+    public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64,
+                                    inputs: [String] = [], alongside: [String] = []) throws
+    {
+        try checkMetricsFolder(directory, inputs: inputs, alongside: alongside)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ManifestError(.output, "cannot create the folder '\(directory)': \(OutputPaths.describe(error))",
+                                hint: "check the path and its permissions")
+        }
+        var written: Set<String> = []
         func write(_ name: String, _ text: String) throws {
-            try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try OutputPaths.writeAtomically(Data(text.utf8), to: (directory as NSString).appendingPathComponent(name))
+            written.insert(name)
         }
         let summary = sim.summary()
         let faas = sim.faasSummary()
         try write("summary.json", try json(summary, scenario: scenario, seed: seed, faas: faas))
         try write("nodes.csv", nodesCSV(summary))
-        guard let faas else { return }
-        try write("functions.csv", FaaSReport.functionsCSV(faas))
-        try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
-        try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
-        try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
-        try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
+        if let faas {
+            try write("functions.csv", FaaSReport.functionsCSV(faas))
+            try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
+            try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
+            try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
+            try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
+        }
+        for stale in metricsFiles where !written.contains(stale) {
+            unlink((directory as NSString).appendingPathComponent(stale))
+        }
     }
 }

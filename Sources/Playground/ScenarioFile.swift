@@ -1,3 +1,4 @@
+import Blueprint
 import Cluster
 import Foundation
 import Simulation
@@ -37,8 +38,11 @@ public struct ScenarioFile: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioError(problems: [.init(message: "cannot read the scenario: \(error.localizedDescription)", path: "", mark: nil,
-                                                 hint: "check the path", file: path)])
+            let folder = FileErrorText.isFolder(path)
+            throw ScenarioError(problems: [.init(message: folder ? "'\(path)' is a folder, not a scenario file"
+                                                     : "cannot read the scenario: \(FileErrorText.describe(error))",
+                                                 path: "", mark: nil,
+                                                 hint: folder ? "give the path of a scenario .yaml file" : "check the path", file: path)])
         }
         return try parse(text, file: path)
     }

@@ -226,3 +226,61 @@ public enum Playground {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Playground {
+    /// The replica pods of a solution's Deployments on the playground, by name.
+    static func replicaPods(of solution: SolutionManifests, namespace: String) -> [String] {
+        solution.workloads.flatMap { w in (0..<w.replicas).map { "\(w.namespace ?? namespace)/\(w.name)-\($0)" } }
+    }
+
+    /// When every Deployment of the solution is available (all its replicas ready) on
+    /// `cluster`, in simulated seconds: a run of the rollout alone. `nil` when some replica
+    /// never becomes ready (e.g. no node can hold it).
+    public static func rolloutTime(of solution: SolutionManifests, on cluster: ClusterScenario, options: PlaygroundOptions) throws -> Double? {
+        var (scenario, _) = deploy(solution, on: cluster, options: options)
+        scenario.workloads = cluster.workloads
+        var sim = try ClusterSimulator(scenario: scenario)
+        final class Watch {
+            var waiting: Set<String>
+            var readyAt: Double?
+            init(_ pods: [String]) { waiting = Set(pods) }
+        }
+        let watch = Watch(replicaPods(of: solution, namespace: options.namespace))
+        guard !watch.waiting.isEmpty else { return 0 }
+        sim.onEvent = { e in
+            guard e.kind == .podReady, let pod = e.pod, watch.waiting.remove(pod) != nil, watch.waiting.isEmpty else { return }
+            watch.readyAt = e.time.seconds
+        }
+        sim.run(every: 1) { _ in watch.readyAt == nil }
+        return watch.readyAt
+    }
+
+    /// Why a deployment on the playground failed, one reason a line; empty when it worked:
+    /// replicas that could not be placed or failed, and a pipeline (or model) whose runs
+    /// were sent but none completed.
+    public static func problems(solution: SolutionManifests, simulator sim: ClusterSimulator, options: PlaygroundOptions) -> [String] {
+        var problems: [String] = []
+        for pod in replicaPods(of: solution, namespace: options.namespace) {
+            switch sim.phase(of: pod) {
+            case .pending?:
+                problems.append("pod \(pod) could not be placed: \(sim.failureReason(of: pod) ?? "no node accepted it")")
+            case .failed?:
+                problems.append("pod \(pod) failed: \(sim.failureReason(of: pod) ?? "unknown reason")")
+            default:
+                break
+            }
+        }
+        guard options.runs > 0 else { return problems }
+        if solution.graph != nil {
+            for p in sim.pipelineSummaries() where p.name.hasPrefix(options.namespace + "/") && p.completed == 0 {
+                problems.append("no run of pipeline \(p.name) completed (\(p.runs) sent, \(p.failed) failed)")
+            }
+        } else if let faas = sim.faasSummary() {
+            let own = Set(solution.workloads.map { "\($0.namespace ?? options.namespace)/\($0.name)" })
+            for f in faas.functions where own.contains(f.name) && f.requests > 0 && f.completed == 0 {
+                problems.append("no request to \(f.name) completed (\(f.requests) sent, \(f.failed) failed)")
+            }
+        }
+        return problems
+    }
+}

@@ -3,6 +3,6 @@ import KubeprintCommands
 @main
 enum Entrypoint {
     static func main() async {
-        await Kubeprint.main(nil)
+        await Kubeprint.execute()
     }
 }

@@ -25,6 +25,7 @@ struct DeployScriptTests {
     @Test("applies in order, waits for rollouts, records NodePorts, prints the orchestrator endpoint")
     func deploy() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let out = root.appendingPathComponent("solution")
         let convert = try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path])
         #expect(convert.status == 0)
@@ -66,6 +67,7 @@ struct DeployScriptTests {
     @Test("bad options and a missing kubectl are clear errors")
     func errors() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let out = root.appendingPathComponent("solution")
         _ = try Binary.kubeprint(["convert", Fixtures.blueprint("sudoku-tutorial.json").path, "-o", out.path])
         let script = out.appendingPathComponent("deploy.sh").path

@@ -13,6 +13,7 @@ struct EndToEndTests {
     @Test("convert writes the folder and the zip; a second run gives the same bytes")
     func convert() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let bp = Fixtures.blueprint("news-training-sharedfolder.json").path
         let a = try Binary.kubeprint(["convert", bp, "-o", root.appendingPathComponent("a").path])
         let b = try Binary.kubeprint(["convert", bp, "-o", root.appendingPathComponent("b").path])
@@ -28,6 +29,7 @@ struct EndToEndTests {
     @Test("an invalid blueprint: every error with position and hint, exit 1, nothing written")
     func invalidBlueprint() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let out = root.appendingPathComponent("out")
         let bp = Fixtures.blueprint("simplepipeline-serial-orchestrator.json").path
         let r = try Binary.kubeprint(["convert", bp, "-o", out.path])
@@ -92,6 +94,7 @@ struct EndToEndTests {
     @Test("a blueprint that is not JSON, or missing, is a clear error")
     func unreadable() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let bp = root.appendingPathComponent("bp.json")
         try "{\"name\": \"x\",\n \"nodes\": [\n".write(to: bp, atomically: true, encoding: .utf8)
         let r = try Binary.kubeprint(["validate", bp.path])
@@ -105,6 +108,7 @@ struct EndToEndTests {
     @Test("single model conversion")
     func singleModel() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let r = try Binary.kubeprint(["convert", "--image", "registry.example.com/team/ner:1.0", "--name", "ner", "-o", root.appendingPathComponent("o").path])
         #expect(r.status == 0, "\(r.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("o/deployments").path).sorted()
@@ -137,6 +141,7 @@ struct EndToEndTests {
     @Test("templates command writes the built-in templates, which convert reads back")
     func templatesCommand() throws {
         let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
         let dir = root.appendingPathComponent("t").path
         #expect(try Binary.kubeprint(["templates", "-o", dir]).status == 0)
         #expect(try Binary.kubeprint(["templates", "-o", dir]).status != 0)  // refuses to overwrite

@@ -9,6 +9,7 @@ struct SimulateCommandTests {
     @Test("prints the summary and streams the event log")
     func summaryAndLog() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let events = dir.appendingPathComponent("events.csv").path
         let nodes = dir.appendingPathComponent("nodes.csv").path
         let r = try Binary.kubeprint(["simulate", Self.scenario, "--events", events, "--nodes-csv", nodes])
@@ -59,6 +60,7 @@ struct SimulateCommandTests {
     @Test("a broken scenario: every problem with its position, exit 1")
     func broken() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let path = dir.appendingPathComponent("bad.yaml")
         try "nodePools:\n  - name: a\n    cpu: lots\nimages: []\ndeployments:\n  - {name: d, image: nope}\n".write(to: path, atomically: true, encoding: .utf8)
         let r = try Binary.kubeprint(["simulate", path.path])
@@ -74,6 +76,7 @@ struct SimulateFaaSCommandTests {
     @Test("edge-ai runs with no file; --output writes the metrics")
     func builtInAndOutput() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let out = dir.appendingPathComponent("metrics").path
         let requests = dir.appendingPathComponent("requests.csv").path
         let r = try Binary.kubeprint(["simulate", "edge-ai", "--output", out, "--requests", requests, "-q"])
@@ -96,6 +99,7 @@ struct DeployCommandTests {
     @Test("convert, then deploy the folder on the playground")
     func convertThenDeploy() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let out = dir.appendingPathComponent("hp").path
         #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("graphene-v2-houseprice-Moctader.json").path, "-o", out]).status == 0)
         let r = try Binary.kubeprint(["deploy", out, "-n", "hp", "--runs", "20", "--rate", "4", "-q"])

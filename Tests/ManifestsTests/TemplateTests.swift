@@ -37,6 +37,7 @@ struct TemplateTests {
     @Test("a templates folder overrides the built-in defaults per file")
     func folderOverride() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         try "spec:\n  template:\n    spec:\n      containers:\n      - name: \"*\"\n        resources:\n          limits:\n            nvidia.com/gpu: 1\n      tolerations:\n      - key: gpu\n        operator: Exists\n"
             .write(to: dir.appendingPathComponent("deployment.yaml"), atomically: true, encoding: .utf8)
         let (set, warnings) = try TemplateSet.load(directory: dir.path)
@@ -56,6 +57,7 @@ struct TemplateTests {
     @Test("a malformed template is an error with file:line:column")
     func malformed() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         try "spec:\n  replicas: [1, 2\n".write(to: dir.appendingPathComponent("service.yaml"), atomically: true, encoding: .utf8)
         do {
             _ = try TemplateSet.load(directory: dir.path)
@@ -70,6 +72,7 @@ struct TemplateTests {
     @Test("a template of the wrong kind is refused")
     func wrongKind() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         try "kind: Service\n".write(to: dir.appendingPathComponent("pvc.yaml"), atomically: true, encoding: .utf8)
         #expect(throws: ManifestError.self) { try TemplateSet.load(directory: dir.path) }
     }
@@ -77,6 +80,7 @@ struct TemplateTests {
     @Test("unknown template files are reported, missing folder is an error")
     func unknownFiles() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         try "a: 1\n".write(to: dir.appendingPathComponent("ingress.yaml"), atomically: true, encoding: .utf8)
         #expect(try TemplateSet.load(directory: dir.path).warnings.count == 1)
         #expect(throws: ManifestError.self) { try TemplateSet.load(directory: dir.path + "/nope") }

@@ -194,6 +194,7 @@ struct EventLogTests {
     @Test("the CSV and JSON Lines logs are the same bytes for the same seed")
     func deterministicLogs() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let file = try ScenarioFile.parse(ScenarioFileTests.minimal + "\nseed: 5\n", file: "s.yaml")
         var texts: [String] = []
         for (i, format) in [EventLogWriter.Format.csv, .csv, .jsonl].enumerated() {
@@ -202,7 +203,7 @@ struct EventLogTests {
             var sim = try ClusterSimulator(scenario: file.cluster)
             sim.onEvent = { writer.write($0) }
             sim.run()
-            writer.close()
+            try writer.finish()
             texts.append(try String(contentsOfFile: path, encoding: .utf8))
         }
         #expect(texts[0] == texts[1])
@@ -216,10 +217,11 @@ struct EventLogTests {
     @Test("CSV fields with commas and quotes are escaped")
     func csvEscaping() throws {
         let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
         let path = dir.appendingPathComponent("e.csv").path
         let w = try EventLogWriter(path: path, format: .csv)
         w.write(ClusterEventRecord(time: .seconds(1), kind: .podUnschedulable, pod: "p", detail: "0/3 nodes: 2 Insufficient cpu, 1 \"x\""))
-        w.close()
+        try w.finish()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasSuffix("\"0/3 nodes: 2 Insufficient cpu, 1 \"\"x\"\"\"\n"))
     }

@@ -22,12 +22,26 @@ public enum Fixtures {
         try String(contentsOf: url, encoding: .utf8)
     }
 
-    /// A fresh empty directory under the system temporary folder.
+    /// A fresh empty directory under the system temporary folder. Pair it with
+    /// `defer { Fixtures.remove(dir) }`, or use ``withTemporaryDirectory(_:_:)``, so tests
+    /// leave nothing behind (`scripts/test.sh` checks).
     public static func temporaryDirectory(_ label: String = "kubeprint-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Removes a temporary directory and everything in it.
+    public static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
+    public static func withTemporaryDirectory<T>(_ label: String = "kubeprint-test", _ body: (URL) throws -> T) throws -> T {
+        let url = try temporaryDirectory(label)
+        defer { remove(url) }
+        return try body(url)
     }
 }
 
@@ -134,11 +148,11 @@ public enum Binary {
     }
 
     /// Runs the built `kubeprint`; records a test failure when it has not been built.
-    public static func kubeprint(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func kubeprint(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws -> Result {
         guard let binary = kubeprint else {
             throw BinaryMissing()
         }
-        return try run(binary, arguments, environment: environment)
+        return try run(binary, arguments, environment: environment, currentDirectory: currentDirectory)
     }
 
     public struct BinaryMissing: Error, CustomStringConvertible {
