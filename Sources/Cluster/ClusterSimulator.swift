@@ -14,6 +14,7 @@ public struct ClusterSimulator {
         case podArrives(Int)
         case scheduleCycle
         case retry(pod: Int, generation: Int)
+        case flushUnschedulable(pod: Int, attempts: Int)
         case requestSent(node: Int, layer: Int, source: Int, generation: Int)
         case networkTick(version: Int)
         case layerExtracted(node: Int, layer: Int, generation: Int)
@@ -40,6 +41,8 @@ public struct ClusterSimulator {
         var node: Int = -1
         var generation = 0
         var attempts = 0
+        /// When the last scheduling attempt failed (kube-scheduler's `QueuedPodInfo.Timestamp`).
+        var lastAttempt: SimTime = .zero
         var created: SimTime
         var scheduled: SimTime?
         var pullStarted: SimTime?
@@ -62,6 +65,10 @@ public struct ClusterSimulator {
         var capacity: Resources
         var allocated = Resources()
         var podCount = 0
+        /// CPU and memory requested on the node with kube-scheduler's non-zero defaults for pods
+        /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated).
+        var nonZeroCPU: Int64 = 0
+        var nonZeroMemory: Int64 = 0
         var maxPods: Int
         var diskBytes: Int64
         var pinnedBytes: Int64 = 0
@@ -89,6 +96,15 @@ public struct ClusterSimulator {
         var lastUsageChange: Double = 0
         var busyIntegral: Double = 0
         var dynamicEnergy: Double = 0
+        /// Dynamic energy per unit of each resource in use, integrated over time: each
+        /// resource's power split over its users in proportion to their use, so invocations'
+        /// shares add up to the node's dynamic energy even when it is oversubscribed.
+        var cpuEnergyPerUnit: Double = 0
+        var gpuEnergyPerUnit: Double = 0
+        var networkEnergyPerUnit: Double = 0
+        var blockIOEnergyPerUnit: Double = 0
+        /// Dynamic energy charged to invocations so far.
+        var attributedEnergy: Double = 0
         var upSince: Double = 0
         var upSeconds: Double = 0
     }
@@ -346,6 +362,11 @@ public struct ClusterSimulator {
         case .retry(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .pending else { return }
             enqueue(p)
+        case .flushUnschedulable(let p, let attempts):
+            // Still waiting since that attempt: podMaxInUnschedulablePodsDuration passed.
+            guard pods[p].attempts == attempts, pods[p].phase == .pending, unschedulable.contains(p) else { return }
+            unschedulable.remove(p)
+            moveToActiveOrBackoff(p)
         case .requestSent(let n, let layer, let source, let generation):
             guard nodes[n].generation == generation, hot[n].isUp else { return }
             startTransfer(node: n, layer: layer, source: source)
@@ -410,8 +431,13 @@ public struct ClusterSimulator {
                 scale(f, to: command.replicas, reason: "scale command", inputs: nil)
             }
         case .nodeJoins(let n):
+            guard !hot[n].hasJoined else { return }
             hot[n].hasJoined = true
             hot[n].isUp = true
+            joinedNodes += 1
+            // Billed from the moment it joins, not from the start of the run.
+            usage[n].upSince = now.seconds
+            usage[n].lastUsageChange = now.seconds
             emit(.nodeAdded, node: n)
             capacityFreed()
         }
@@ -455,7 +481,9 @@ public struct ClusterSimulator {
             stats.unschedulableAttempts += 1
             let reason = decision.summary
             pods[p].lastFailure = reason
+            pods[p].lastAttempt = now
             unschedulable.insert(p)
+            scheduleLeftoverFlush(p)
             emit(.podUnschedulable, pod: p, detail: reason)
             if pods[p].replica >= 0 { replicaUnschedulable(pods[p].replica) }
             return
@@ -481,8 +509,10 @@ public struct ClusterSimulator {
     /// found), then score, as kube-scheduler does.
     mutating func selectNode(for p: Int) -> Decision {
         let count = nodes.count
-        guard count > 0 else { return Decision() }
-        let want = profile.feasibleNodesToFind(of: count)
+        // Nodes that have not joined do not exist for the scheduler yet: they are neither
+        // counted for percentageOfNodesToScore nor examined.
+        guard count > 0, joinedNodes > 0 else { return Decision() }
+        let want = profile.feasibleNodesToFind(of: joinedNodes)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(want, 512))
         var decision = Decision()
@@ -491,7 +521,14 @@ public struct ClusterSimulator {
         let info = podInfo(p)
         var rejectedCount = [Int](repeating: 0, count: FilterPlugin.allCases.count)
         var firstRejected = [Int](repeating: -1, count: FilterPlugin.allCases.count)
-        while examined < count && feasible.count < want {
+        var steps = 0
+        while steps < count && feasible.count < want {
+            steps += 1
+            if !hot[i].hasJoined {
+                i += 1
+                if i == count { i = 0 }
+                continue
+            }
             if let plugin = failingFilter(info, pod: p, node: i) {
                 let k = plugin.index
                 if rejectedCount[k] == 0 { firstRejected[k] = i }
@@ -508,7 +545,7 @@ public struct ClusterSimulator {
                 decision.rejections[plugin] = (rejectedCount[plugin.index], rejectionReason(plugin, pod: p, node: firstRejected[plugin.index]))
             }
         }
-        nextStartNode = (nextStartNode + examined) % count
+        nextStartNode = (nextStartNode + steps) % count
         decision.feasible = feasible.count
         guard !feasible.isEmpty else { return decision }
         if feasible.count == 1 {
@@ -631,6 +668,9 @@ public struct ClusterSimulator {
         }
     }
 
+    /// Weighted sum of the plugins' scores. Each plugin's score is a whole number from 0 to 100,
+    /// as the framework's `int64` scores (`framework.MaxNodeScore`), so equal nodes tie exactly
+    /// and the tie is broken at random.
     func score(pod p: Int, nodes candidates: [Int]) -> [Double] {
         var totals = [Double](repeating: 0, count: candidates.count)
         for weighted in profile.scores where weighted.weight != 0 {
@@ -641,45 +681,72 @@ public struct ClusterSimulator {
         return totals
     }
 
+    /// kube-scheduler's defaults for a pod that requests no CPU or memory, used for scoring
+    /// (`schedutil.DefaultMilliCPURequest`, `DefaultMemoryRequest`).
+    static let defaultCPURequest: Int64 = 100
+    static let defaultMemoryRequest: Int64 = 200 * 1024 * 1024
+
+    /// A pod's requests with the non-zero defaults (`schedutil.GetNonzeroRequests`).
+    static func nonZero(_ r: Resources) -> (cpu: Int64, memory: Int64) {
+        (r.cpuMillis > 0 ? r.cpuMillis : defaultCPURequest, r.memoryBytes > 0 ? r.memoryBytes : defaultMemoryRequest)
+    }
+
+    /// `leastRequestedScore`: `(capacity − requested) × 100 / capacity` in integers, 0 when over.
+    @inline(__always)
+    static func leastRequested(_ requested: Int64, _ capacity: Int64) -> Int64 {
+        guard capacity > 0, requested <= capacity else { return 0 }
+        return (capacity - requested) * 100 / capacity
+    }
+
     func rawScores(_ plugin: ScorePlugin, pod p: Int, nodes candidates: [Int]) -> [Double] {
         let r = pods[p].spec.requests
         let image = pods[p].image
         switch plugin {
         case .leastAllocated:
+            // NodeResourcesFit's LeastAllocated over CPU and memory (weight 1 each), on the
+            // non-zero requests (pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
+            let pod = Self.nonZero(r)
             return candidates.map { n in
-                let a = hot[n].allocated, c = hot[n].capacity
-                let cpu = c.cpuMillis > 0 ? Double(c.cpuMillis - a.cpuMillis - r.cpuMillis) / Double(c.cpuMillis) : 0
-                let mem = c.memoryBytes > 0 ? Double(c.memoryBytes - a.memoryBytes - r.memoryBytes) / Double(c.memoryBytes) : 0
-                return max(0, (cpu + mem) / 2) * 100
+                let h = hot[n]
+                var sum: Int64 = 0, weights: Int64 = 0
+                if h.capacity.cpuMillis > 0 { sum += Self.leastRequested(h.nonZeroCPU + pod.cpu, h.capacity.cpuMillis); weights += 1 }
+                if h.capacity.memoryBytes > 0 { sum += Self.leastRequested(h.nonZeroMemory + pod.memory, h.capacity.memoryBytes); weights += 1 }
+                return weights > 0 ? Double(sum / weights) : 0
             }
         case .balancedAllocation:
+            // `int64((1 − |cpuFraction − memFraction| / 2) × 100)` on the actual requests
+            // (balanced_allocation.go); a resource without capacity is left out.
             return candidates.map { n in
                 let a = hot[n].allocated, c = hot[n].capacity
-                let cpu = c.cpuMillis > 0 ? min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis)) : 1
-                let mem = c.memoryBytes > 0 ? min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes)) : 1
-                return (1 - abs(cpu - mem) / 2) * 100
+                guard c.cpuMillis > 0, c.memoryBytes > 0 else { return 100 }  // one fraction: deviation 0
+                let cpu = min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis))
+                let mem = min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes))
+                return Double(Int64((1 - abs((cpu - mem) / 2)) * 100))
             }
         case .imageLocality:
+            // image_locality.go: `int64(size × spread)` summed, clamped to 23–1000 MiB, then
+            // `100 × (sum − min) / (max − min)` in integers; spread divides by the nodes that exist.
             let total = Double(joinedNodes)
             let spread = total > 0 ? Double(imageNodeCount[image]) / total : 0
-            let minThreshold = 23.0 * 1024 * 1024, maxThreshold = 1000.0 * 1024 * 1024
+            let minThreshold: Int64 = 23 * 1024 * 1024, maxThreshold: Int64 = 1000 * 1024 * 1024
             return candidates.map { n in
                 let size = imageSize(image, hot[n].architecture)
-                guard imagePresent[n][image], size >= 0 else { return 0 }
-                let sum = min(max(Double(size) * spread, minThreshold), maxThreshold)
-                return (sum - minThreshold) / (maxThreshold - minThreshold) * 100
+                let scaled: Int64 = imagePresent[n][image] && size >= 0 ? Int64(Double(size) * spread) : 0
+                let sum = min(max(scaled, minThreshold), maxThreshold)
+                return Double(100 * (sum - minThreshold) / (maxThreshold - minThreshold))
             }
         case .spread:
+            // SelectorSpread: `int64(100 × (max − count) / max)`.
             let owner = pods[p].owner
             guard owner >= 0 else { return candidates.map { _ in 100 } }
             let counts = ownerCounts[owner]
             let maxCount = candidates.reduce(Int32(0)) { max($0, counts[$1]) }
             guard maxCount > 0 else { return candidates.map { _ in 100 } }
-            return candidates.map { Double(maxCount - counts[$0]) / Double(maxCount) * 100 }
+            return candidates.map { Double(Int64(100 * Double(maxCount - counts[$0]) / Double(maxCount))) }
         case .dataLocality:
             let items = pods[p].spec.dataItems
             guard !items.isEmpty else { return candidates.map { _ in 0 } }
-            return candidates.map { n in Double(items.filter { nodes[n].data.contains($0) }.count) / Double(items.count) * 100 }
+            return candidates.map { n in Double(100 * items.filter { nodes[n].data.contains($0) }.count / items.count) }
         }
     }
 
@@ -689,6 +756,9 @@ public struct ClusterSimulator {
         pods[p].phase = .scheduled
         pods[p].scheduled = now
         hot[n].allocated += pods[p].spec.requests
+        let nonZero = Self.nonZero(pods[p].spec.requests)
+        hot[n].nonZeroCPU += nonZero.cpu
+        hot[n].nonZeroMemory += nonZero.memory
         hot[n].podCount += 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
         let arch = nodes[n].spec.architecture
@@ -864,8 +934,10 @@ public struct ClusterSimulator {
         if usage() > disk * scenario.kubelet.imageGCHighThreshold {
             let candidates = nodes[n].cached.filter { nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) }
                 .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            var freed = false
             for (layer, _) in candidates {
                 guard usage() > disk * scenario.kubelet.imageGCLowThreshold else { break }
+                freed = true
                 nodes[n].cached[layer] = nil
                 nodes[n].ready.remove(layer)
                 nodes[n].cachedBytes -= layerSizes[layer]
@@ -873,6 +945,8 @@ public struct ClusterSimulator {
                 emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
             }
             refreshImagePresence(node: n)
+            // Freed disk is freed capacity: pods waiting for disk are retried.
+            if freed { capacityFreed() }
         }
         return usage() <= disk
     }
@@ -931,6 +1005,9 @@ public struct ClusterSimulator {
         let n = pods[p].node
         guard n >= 0 else { return }
         hot[n].allocated -= pods[p].spec.requests
+        let nonZero = Self.nonZero(pods[p].spec.requests)
+        hot[n].nonZeroCPU -= nonZero.cpu
+        hot[n].nonZeroMemory -= nonZero.memory
         hot[n].podCount -= 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
         for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
@@ -989,15 +1066,43 @@ public struct ClusterSimulator {
         }
     }
 
-    /// Something freed capacity: unschedulable pods try again once their backoff has passed.
+    /// Something freed capacity (a pod removed, a node added or back, image GC freed disk):
+    /// unschedulable pods move on, as kube-scheduler's `MoveAllToActiveOrBackoffQueue` does.
     mutating func capacityFreed() {
         guard !unschedulable.isEmpty else { return }
-        for p in unschedulable.sorted() {
-            let backoff = min(profile.maxBackoff, profile.initialBackoff * Double(1 << min(pods[p].attempts - 1, 20)))
-            queue.schedule(.retry(pod: p, generation: pods[p].generation), at: now + .seconds(backoff))
-        }
+        for p in unschedulable.sorted() { moveToActiveOrBackoff(p) }
         unschedulable.removeAll()
     }
+
+    /// A pod whose backoff (measured from its last attempt, doubling from the initial backoff
+    /// up to the maximum) has expired goes straight to the active queue; one still backing off
+    /// is retried when its backoff ends.
+    mutating func moveToActiveOrBackoff(_ p: Int) {
+        let attempts = max(1, pods[p].attempts)
+        let backoff = min(profile.maxBackoff, profile.initialBackoff * Double(1 << min(attempts - 1, 20)))
+        let expires = pods[p].lastAttempt + .seconds(backoff)
+        if expires <= now {
+            enqueue(p)
+        } else {
+            queue.schedule(.retry(pod: p, generation: pods[p].generation), at: expires)
+        }
+    }
+
+    /// kube-scheduler moves pods left unschedulable for more than
+    /// `podMaxInUnschedulablePodsDuration` (5 min) back, checking every 30 s
+    /// (`flushUnschedulablePodsLeftover`). Only in runs with a time limit: without one, a run
+    /// ends once nothing but these retries of pods that cannot fit would happen.
+    mutating func scheduleLeftoverFlush(_ p: Int) {
+        guard runLimit != .infinity else { return }
+        let period = Self.unschedulableFlushPeriod.ticks
+        let due = (pods[p].lastAttempt + .seconds(Self.podMaxInUnschedulablePodsDuration)).ticks
+        let at = SimTime(ticks: (due / period + 1) * period)  // the first check strictly after
+        guard at <= runLimit else { return }
+        queue.schedule(.flushUnschedulable(pod: p, attempts: pods[p].attempts), at: at)
+    }
+
+    static let podMaxInUnschedulablePodsDuration = 300.0
+    static let unschedulableFlushPeriod = SimTime.seconds(30)
 
     // MARK: Events
 
