@@ -18,6 +18,7 @@ public struct ClusterSimulator {
         case requestSent(node: Int, layer: Int, source: Int, generation: Int)
         case networkTick(version: Int)
         case layerExtracted(node: Int, layer: Int, generation: Int)
+        case imageGC(node: Int, generation: Int)
         case containerStarted(pod: Int, generation: Int)
         case setupDone(pod: Int, generation: Int)
         case deletePod(String)
@@ -132,6 +133,17 @@ public struct ClusterSimulator {
         /// Pods on the node using each layer (pinned layers are never evicted).
         var pins: [Int: Int] = [:]
         var data: Set<String> = []
+        /// When each layer on disk was pulled (kubelet's `firstDetected`, for the minimum GC age).
+        var detected: [Int: Double] = [:]
+        /// Layers being unpacked.
+        var extracting: Set<Int> = []
+        /// Image pulls running (image index) and waiting, with the pods waiting for each
+        /// (kubelet's image puller: one at a time when serialised).
+        var activePulls: [(image: Int, pods: [Int])] = []
+        var queuedPulls: [(image: Int, pods: [Int])] = []
+        /// When the node joined: image GC runs every period from then.
+        var joinedAt: Double = 0
+        var gcScheduled = false
     }
 
     struct Pull {
@@ -376,6 +388,10 @@ public struct ClusterSimulator {
         case .layerExtracted(let n, let layer, let generation):
             guard nodes[n].generation == generation else { return }
             layerReady(node: n, layer: layer)
+        case .imageGC(let n, let generation):
+            nodes[n].gcScheduled = false
+            guard nodes[n].generation == generation, hot[n].isUp else { return }
+            imageGC(node: n)
         case .containerStarted(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .starting else { return }
             pods[p].phase = .settingUp
@@ -435,6 +451,7 @@ public struct ClusterSimulator {
             hot[n].hasJoined = true
             hot[n].isUp = true
             joinedNodes += 1
+            nodes[n].joinedAt = now.seconds
             // Billed from the moment it joins, not from the start of the run.
             usage[n].upSince = now.seconds
             usage[n].lastUsageChange = now.seconds
@@ -773,10 +790,63 @@ public struct ClusterSimulator {
 
     // MARK: Images
 
+    /// The kubelet's image puller: a pod whose image is being pulled or waits to be joins that
+    /// pull; otherwise its image waits for a free pull slot (one per node when pulls are
+    /// serialised).
     mutating func startPull(_ p: Int, layers: [Int]) {
         let n = pods[p].node
         pods[p].phase = .pullingImage
         pods[p].pullStarted = now
+        let image = pods[p].image
+        if layers.allSatisfy(nodes[n].ready.contains) {
+            fetchLayers(p, layers: layers)
+            return
+        }
+        if let k = nodes[n].activePulls.firstIndex(where: { $0.image == image }) {
+            nodes[n].activePulls[k].pods.append(p)
+            fetchLayers(p, layers: layers)
+            return
+        }
+        if let k = nodes[n].queuedPulls.firstIndex(where: { $0.image == image }) {
+            nodes[n].queuedPulls[k].pods.append(p)
+            return
+        }
+        nodes[n].queuedPulls.append((image, [p]))
+        activatePulls(node: n)
+    }
+
+    /// Starts waiting image pulls while the node has free pull slots.
+    mutating func activatePulls(node n: Int) {
+        let limit = scenario.kubelet.parallelImagePulls
+        while nodes[n].activePulls.count < limit, !nodes[n].queuedPulls.isEmpty {
+            let job = nodes[n].queuedPulls.removeFirst()
+            let waiting = job.pods.filter { pods[$0].node == n && pods[$0].phase == .pullingImage }
+            guard !waiting.isEmpty else { continue }
+            let layers = imageLayers[job.image][hot[n].architecture] ?? []
+            if layers.allSatisfy(nodes[n].ready.contains) {
+                for p in waiting { fetchLayers(p, layers: layers) }
+                continue
+            }
+            nodes[n].activePulls.append((job.image, waiting))
+            for p in waiting { fetchLayers(p, layers: layers) }
+        }
+    }
+
+    /// Ends the node's image pulls whose layers are all unpacked, then starts waiting ones.
+    mutating func finishImagePulls(node n: Int) {
+        guard !nodes[n].activePulls.isEmpty else { return }
+        let arch = hot[n].architecture
+        let before = nodes[n].activePulls.count
+        let ready = nodes[n].ready
+        nodes[n].activePulls.removeAll { job in
+            (imageLayers[job.image][arch] ?? []).allSatisfy(ready.contains)
+                || !job.pods.contains { pods[$0].node == n && pods[$0].phase == .pullingImage }
+        }
+        if nodes[n].activePulls.count < before { activatePulls(node: n) }
+    }
+
+    mutating func fetchLayers(_ p: Int, layers: [Int]) {
+        let n = pods[p].node
         var pending = 0
         var hitAll = true
         for layer in layers {
@@ -880,21 +950,115 @@ public struct ClusterSimulator {
             useCounter += 1
             nodes[n].cached[pull.layer] = useCounter
             nodes[n].cachedBytes += bytes
-            let extraction = Double(bytes) / max(1, scenario.kubelet.extractionBytesPerSecond)
-            queue.schedule(.layerExtracted(node: n, layer: pull.layer, generation: nodes[n].generation), at: now + .seconds(extraction))
+            if scenario.kubelet.orderedExtraction {
+                startExtractions(node: n)
+            } else {
+                extract(node: n, layer: pull.layer)
+            }
         }
         rescheduleNetwork()
     }
 
+    mutating func extract(node n: Int, layer: Int) {
+        nodes[n].extracting.insert(layer)
+        let extraction = Double(layerSizes[layer]) / max(1, scenario.kubelet.extractionBytesPerSecond)
+        queue.schedule(.layerExtracted(node: n, layer: layer, generation: nodes[n].generation), at: now + .seconds(extraction))
+    }
+
+    /// containerd unpacks an image's layers in order: for each running pull, the first layer
+    /// not yet unpacked starts unpacking once it is downloaded and no earlier one is unpacking.
+    /// Downloaded layers no running pull is waiting for are unpacked at once.
+    mutating func startExtractions(node n: Int) {
+        let arch = hot[n].architecture
+        var wanted: Set<Int> = []
+        for job in nodes[n].activePulls {
+            let layers = imageLayers[job.image][arch] ?? []
+            for layer in layers { wanted.insert(layer) }
+            for layer in layers where !nodes[n].ready.contains(layer) {
+                if !nodes[n].extracting.contains(layer), nodes[n].cached[layer] != nil, nodes[n].inFlight[layer] != nil {
+                    extract(node: n, layer: layer)
+                }
+                break
+            }
+        }
+        for (layer, _) in nodes[n].inFlight where !wanted.contains(layer) && nodes[n].cached[layer] != nil && !nodes[n].extracting.contains(layer) {
+            extract(node: n, layer: layer)
+        }
+    }
+
     mutating func layerReady(node n: Int, layer: Int) {
         nodes[n].ready.insert(layer)
+        nodes[n].extracting.remove(layer)
+        nodes[n].detected[layer] = now.seconds
         let waiters = nodes[n].inFlight.removeValue(forKey: layer) ?? []
         refreshImagePresence(node: n)
         for p in waiters where pods[p].node == n && pods[p].phase == .pullingImage {
             pods[p].pendingLayers -= 1
             if pods[p].pendingLayers == 0 { imageReady(p) }
         }
-        _ = makeRoom(node: n, bytes: 0)
+        if scenario.kubelet.orderedExtraction { startExtractions(node: n) }
+        finishImagePulls(node: n)
+        scheduleImageGC(node: n)
+    }
+
+    /// Disk use counted by image GC: layers on disk or arriving, and containers' local disk.
+    func diskUsage(node n: Int) -> Int64 {
+        nodes[n].cachedBytes + nodes[n].inFlightBytes + hot[n].allocated.diskBytes
+    }
+
+    /// Above the high threshold, GC runs at the kubelet's next GC period (every `imageGCPeriod`
+    /// from when the node joined).
+    mutating func scheduleImageGC(node n: Int) {
+        guard !nodes[n].gcScheduled else { return }
+        let disk = Double(nodes[n].spec.diskBytes)
+        guard Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold else { return }
+        let period = max(1, SimTime.seconds(scenario.kubelet.imageGCPeriod).ticks)
+        let base = SimTime.seconds(nodes[n].joinedAt).ticks
+        let elapsed = max(0, now.ticks - base)
+        let at = SimTime(ticks: base + (elapsed + period - 1) / period * period)
+        nodes[n].gcScheduled = true
+        queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: at)
+    }
+
+    /// A periodic GC run: above the high threshold, evict unused layers at least
+    /// `imageMinimumGCAge` old, least recently used first, until below the low threshold; if
+    /// young layers kept it above, the next period tries again.
+    mutating func imageGC(node n: Int) {
+        let disk = Double(nodes[n].spec.diskBytes)
+        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
+            _ = evict(node: n, downTo: disk * scenario.kubelet.imageGCLowThreshold)
+        }
+        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
+            nodes[n].gcScheduled = true
+            queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: now + .seconds(max(1e-6, scenario.kubelet.imageGCPeriod)))
+        }
+    }
+
+    /// Evicts unpinned, unpacked layers old enough for GC, least recently used first, until
+    /// disk use is at most `target` bytes. Returns whether any was evicted.
+    mutating func evict(node n: Int, downTo target: Double) -> Bool {
+        let minimumAge = scenario.kubelet.imageMinimumGCAge
+        let t = now.seconds
+        let candidates = nodes[n].cached.filter {
+            nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) && t - (nodes[n].detected[$0.key] ?? t) >= minimumAge - 1e-9
+        }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        var freed = false
+        for (layer, _) in candidates {
+            guard Double(diskUsage(node: n)) > target else { break }
+            freed = true
+            nodes[n].cached[layer] = nil
+            nodes[n].ready.remove(layer)
+            nodes[n].detected[layer] = nil
+            nodes[n].cachedBytes -= layerSizes[layer]
+            stats.evictions += 1
+            emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
+        }
+        if freed {
+            refreshImagePresence(node: n)
+            // Freed disk is freed capacity: pods waiting for disk are retried.
+            capacityFreed()
+        }
+        return freed
     }
 
     mutating func imageReady(_ p: Int) {
@@ -924,31 +1088,16 @@ public struct ClusterSimulator {
             pods[p].lastFailure = reason
             emit(.podFailed, pod: p, node: n, detail: reason)
         }
+        finishImagePulls(node: n)
     }
 
-    /// Kubelet image GC: above the high threshold, evict unpinned layers, least recently used
-    /// first, until below the low threshold. Returns whether usage is within the disk.
+    /// Before a transfer: if the layer would not fit on the disk, the kubelet's eviction manager
+    /// reclaims disk under pressure by deleting every unused image old enough for GC
+    /// (`DeleteUnusedImages`). Returns whether usage is within the disk.
     mutating func makeRoom(node n: Int, bytes: Int64) -> Bool {
         let disk = Double(nodes[n].spec.diskBytes)
-        func usage() -> Double { Double(nodes[n].cachedBytes + nodes[n].inFlightBytes + hot[n].allocated.diskBytes + bytes) }
-        if usage() > disk * scenario.kubelet.imageGCHighThreshold {
-            let candidates = nodes[n].cached.filter { nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) }
-                .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-            var freed = false
-            for (layer, _) in candidates {
-                guard usage() > disk * scenario.kubelet.imageGCLowThreshold else { break }
-                freed = true
-                nodes[n].cached[layer] = nil
-                nodes[n].ready.remove(layer)
-                nodes[n].cachedBytes -= layerSizes[layer]
-                stats.evictions += 1
-                emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
-            }
-            refreshImagePresence(node: n)
-            // Freed disk is freed capacity: pods waiting for disk are retried.
-            if freed { capacityFreed() }
-        }
-        return usage() <= disk
+        if Double(diskUsage(node: n) + bytes) > disk { _ = evict(node: n, downTo: 0) }
+        return Double(diskUsage(node: n) + bytes) <= disk
     }
 
     mutating func refreshImagePresence(node n: Int) {
@@ -1038,6 +1187,10 @@ public struct ClusterSimulator {
         requestTimes = requestTimes.filter { $0.key >> 32 != UInt64(n) }
         nodes[n].inFlight = [:]
         nodes[n].inFlightBytes = 0
+        nodes[n].extracting = []
+        nodes[n].activePulls = []
+        nodes[n].queuedPulls = []
+        nodes[n].gcScheduled = false
         // Layers downloaded but not yet extracted are dropped with the failure.
         for layer in nodes[n].cached.keys where !nodes[n].ready.contains(layer) {
             nodes[n].cached[layer] = nil
