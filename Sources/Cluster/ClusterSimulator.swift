@@ -66,10 +66,6 @@ public struct ClusterSimulator {
         var capacity: Resources
         var allocated = Resources()
         var podCount = 0
-        /// CPU and memory requested on the node with kube-scheduler's non-zero defaults for pods
-        /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated).
-        var nonZeroCPU: Int64 = 0
-        var nonZeroMemory: Int64 = 0
         var maxPods: Int
         var diskBytes: Int64
         var pinnedBytes: Int64 = 0
@@ -174,6 +170,10 @@ public struct ClusterSimulator {
     // State
     var nodes: [NodeState] = []
     var hot: [NodeHot] = []
+    /// CPU and memory requested on each node with kube-scheduler's non-zero defaults for pods
+    /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated); apart from
+    /// ``NodeHot`` so the filters' per-node reads stay small.
+    var nonZeroRequested: [(cpu: Int64, memory: Int64)] = []
     var usage: [NodeUsage] = []
     var joinedNodes = 0
     var pods: [PodState] = []
@@ -297,6 +297,7 @@ public struct ClusterSimulator {
             if joined { joinedNodes += 1 }
         }
         imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
+        nonZeroRequested = Array(repeating: (0, 0), count: nodes.count)
         imageNodeCount = Array(repeating: 0, count: imageNames.count)
 
         var ownerIndex: [String: Int] = [:]
@@ -533,30 +534,10 @@ public struct ClusterSimulator {
         var feasible: [Int] = []
         feasible.reserveCapacity(min(want, 512))
         var decision = Decision()
-        var examined = 0
-        var i = nextStartNode
         let info = podInfo(p)
         var rejectedCount = [Int](repeating: 0, count: FilterPlugin.allCases.count)
         var firstRejected = [Int](repeating: -1, count: FilterPlugin.allCases.count)
-        var steps = 0
-        while steps < count && feasible.count < want {
-            steps += 1
-            if !hot[i].hasJoined {
-                i += 1
-                if i == count { i = 0 }
-                continue
-            }
-            if let plugin = failingFilter(info, pod: p, node: i) {
-                let k = plugin.index
-                if rejectedCount[k] == 0 { firstRejected[k] = i }
-                rejectedCount[k] += 1
-            } else {
-                feasible.append(i)
-            }
-            examined += 1
-            i += 1
-            if i == count { i = 0 }
-        }
+        let steps = findFeasible(info, pod: p, want: want, into: &feasible, rejectedCount: &rejectedCount, firstRejected: &firstRejected)
         if feasible.isEmpty {
             for plugin in FilterPlugin.allCases where rejectedCount[plugin.index] > 0 {
                 decision.rejections[plugin] = (rejectedCount[plugin.index], rejectionReason(plugin, pod: p, node: firstRejected[plugin.index]))
@@ -585,6 +566,33 @@ public struct ClusterSimulator {
         }
         decision.score = best
         return decision
+    }
+
+    /// The filter pass: nodes round robin from `nextStartNode` until `want` feasible ones are
+    /// found; nodes that have not joined are skipped. Returns the nodes stepped over.
+    /// (Non-mutating, so the loop reads the node arrays in place.)
+    func findFeasible(_ info: PodInfo, pod p: Int, want: Int, into feasible: inout [Int], rejectedCount: inout [Int],
+                      firstRejected: inout [Int]) -> Int
+    {
+        let count = nodes.count
+        var i = nextStartNode
+        var steps = 0
+        let allJoined = joinedNodes == count
+        while steps < count && feasible.count < want {
+            steps += 1
+            if allJoined || hot[i].hasJoined {
+                if let plugin = failingFilter(info, pod: p, node: i) {
+                    let k = plugin.index
+                    if rejectedCount[k] == 0 { firstRejected[k] = i }
+                    rejectedCount[k] += 1
+                } else {
+                    feasible.append(i)
+                }
+            }
+            i += 1
+            if i == count { i = 0 }
+        }
+        return steps
     }
 
     func podInfo(_ p: Int) -> PodInfo {
@@ -724,10 +732,11 @@ public struct ClusterSimulator {
             // non-zero requests (pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
             let pod = Self.nonZero(r)
             return candidates.map { n in
-                let h = hot[n]
+                let c = hot[n].capacity
                 var sum: Int64 = 0, weights: Int64 = 0
-                if h.capacity.cpuMillis > 0 { sum += Self.leastRequested(h.nonZeroCPU + pod.cpu, h.capacity.cpuMillis); weights += 1 }
-                if h.capacity.memoryBytes > 0 { sum += Self.leastRequested(h.nonZeroMemory + pod.memory, h.capacity.memoryBytes); weights += 1 }
+                let used = nonZeroRequested[n]
+                if c.cpuMillis > 0 { sum += Self.leastRequested(used.cpu + pod.cpu, c.cpuMillis); weights += 1 }
+                if c.memoryBytes > 0 { sum += Self.leastRequested(used.memory + pod.memory, c.memoryBytes); weights += 1 }
                 return weights > 0 ? Double(sum / weights) : 0
             }
         case .balancedAllocation:
@@ -774,8 +783,8 @@ public struct ClusterSimulator {
         pods[p].scheduled = now
         hot[n].allocated += pods[p].spec.requests
         let nonZero = Self.nonZero(pods[p].spec.requests)
-        hot[n].nonZeroCPU += nonZero.cpu
-        hot[n].nonZeroMemory += nonZero.memory
+        nonZeroRequested[n].cpu += nonZero.cpu
+        nonZeroRequested[n].memory += nonZero.memory
         hot[n].podCount += 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
         let arch = nodes[n].spec.architecture
@@ -1155,8 +1164,8 @@ public struct ClusterSimulator {
         guard n >= 0 else { return }
         hot[n].allocated -= pods[p].spec.requests
         let nonZero = Self.nonZero(pods[p].spec.requests)
-        hot[n].nonZeroCPU -= nonZero.cpu
-        hot[n].nonZeroMemory -= nonZero.memory
+        nonZeroRequested[n].cpu -= nonZero.cpu
+        nonZeroRequested[n].memory -= nonZero.memory
         hot[n].podCount -= 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
         for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
