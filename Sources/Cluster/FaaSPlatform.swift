@@ -677,8 +677,11 @@ extension ClusterSimulator {
         if faas.functions[f].kpa != nil { decision = faas.functions[f].kpa?.decide(inputs) }
         if var d = decision {
             // Scale to zero waits for the keep-alive period (KPA has its own rule).
-            if d.desired == 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive, t - fn.lastActivity < keepAlive {
-                d.desired = max(1, min(fn.replicas.count, 1))
+            // (It keeps a replica that exists; it never brings one back.)
+            if d.desired == 0, fn.replicas.count > 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive,
+               t - fn.lastActivity < keepAlive
+            {
+                d.desired = 1
                 d.reason += "; kept alive"
             }
             scale(f, to: d.desired, reason: d.reason, inputs: inputs)

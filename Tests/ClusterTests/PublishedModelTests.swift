@@ -164,6 +164,22 @@ struct PublishedModelTests {
         #expect(tick.to == 2)
     }
 
+    /// horizontal.go `reconcileAutoscaler`: a target at 0 replicas with minReplicas ≠ 0 has
+    /// autoscaling disabled ("ScalingDisabled"), so a function scaled to zero stays there: no
+    /// 0 → 1 flapping on every sync, keep-alive or not.
+    @Test("an HPA function scaled to zero by a command stays at zero")
+    func hpaStaysAtZero() throws {
+        var f = FaaSTests.function(min: 1, max: 5, scaler: .hpa(metric: .rps, target: 5, syncPeriod: 15, stabilizationWindow: 300))
+        f.keepAlive = 600
+        let s = FaaSTests.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 5, maxRequests: 3)],
+                                   commands: [ScaleCommand(function: "f", at: 30, replicas: 0)])
+        var sim = try ClusterSimulator(scenario: s)
+        sim.run(until: .seconds(200))
+        let after = sim.replicaTimeline.filter { $0.time > 30 }
+        #expect(!after.isEmpty)
+        #expect(after.allSatisfy { $0.replicas == 0 })
+    }
+
     // MARK: Energy
 
     /// Property: over random oversubscribed runs, the energy charged to invocations on a node never
