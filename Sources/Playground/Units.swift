@@ -29,7 +29,8 @@ public enum QuantityParser {
             ("kB", 1e3), ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("B", 1),
         ]
         for (suffix, factor) in units where s.hasSuffix(suffix) {
-            guard let v = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v >= 0 else { return nil }
+            // (A size beyond Int64, such as 1e400MB, is not a size.)
+            guard let v = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v >= 0, v * factor < 9e18 else { return nil }
             return Int64((v * factor).rounded())
         }
         return nil
