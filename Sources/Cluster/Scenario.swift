@@ -69,8 +69,8 @@ public struct ClusterScenario: Sendable {
             self.orderedExtraction = orderedExtraction
         }
 
-        /// The kubelet's legacy-free behaviour before this model: every image and layer at
-        /// once, each layer unpacked when downloaded.
+        /// Every image and layer of a node pulled at once, each layer unpacked as soon as it is
+        /// downloaded (the model before serialised pulls and ordered unpacking).
         public static let allAtOnce = KubeletConfig(serializeImagePulls: false, orderedExtraction: false)
 
         /// Images a node pulls at once.
