@@ -92,9 +92,16 @@ public struct AverageRequestsScaler: Hashable, Sendable {
     }
 }
 
-/// The Kubernetes Horizontal Pod Autoscaler, as documented: ratio of the average metric to its
-/// target, a 0.1 tolerance, `ceil(ratio × ready pods)`, unready pods counted as 0 % when
-/// scaling up, a scale-down stabilisation window, and the default rate limits.
+/// The Kubernetes Horizontal Pod Autoscaler, as `pkg/controller/podautoscaler/horizontal.go` and
+/// `replica_calculator.go` compute it: ratio of the average metric to its target, a 0.1
+/// tolerance, `ceil(ratio × ready pods)`, unready pods counted as 0 % when scaling up, a
+/// scale-down stabilisation window (recommendations strictly newer than `now − window`), and
+/// the default rate limits, applied per policy period from the replica count at the period's
+/// start (scale-up: the larger of +4 pods and +100 % per 15 s; scale-down: 100 % per 15 s).
+///
+/// `minReplicas` must be at least 1, as the API validates it (`minReplicas: 0` needs the alpha
+/// `HPAScaleToZero` gate and object or external metrics); a target scaled to zero by someone
+/// else leaves the autoscaler idle, as Kubernetes disables autoscaling for a target at 0 replicas.
 public struct HorizontalPodAutoscaler: Hashable, Sendable {
     public enum Metric: String, Hashable, Sendable, CaseIterable {
         /// Average CPU use as a fraction of the CPU request (target e.g. 0.5).
@@ -112,10 +119,14 @@ public struct HorizontalPodAutoscaler: Hashable, Sendable {
     public var maxReplicas: Int
     /// Scale-down uses the highest recommendation of this many seconds.
     public var stabilizationWindow: Double
+    /// The period of the default scaling policies (`periodSeconds: 15`).
+    public var policyPeriod: Double
     var recommendations: [(time: Double, replicas: Int)] = []
+    /// Changes this autoscaler made: (time, replicas added (> 0) or removed (< 0)).
+    var scaleEvents: [(time: Double, change: Int)] = []
 
     public init(metric: Metric, target: Double, tolerance: Double = 0.1, minReplicas: Int, maxReplicas: Int,
-                stabilizationWindow: Double = 300)
+                stabilizationWindow: Double = 300, policyPeriod: Double = 15)
     {
         self.metric = metric
         self.target = target
@@ -123,20 +134,26 @@ public struct HorizontalPodAutoscaler: Hashable, Sendable {
         self.minReplicas = max(1, minReplicas)
         self.maxReplicas = maxReplicas
         self.stabilizationWindow = stabilizationWindow
+        self.policyPeriod = policyPeriod
     }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.metric == b.metric && a.target == b.target && a.tolerance == b.tolerance && a.minReplicas == b.minReplicas
-            && a.maxReplicas == b.maxReplicas && a.stabilizationWindow == b.stabilizationWindow
+            && a.maxReplicas == b.maxReplicas && a.stabilizationWindow == b.stabilizationWindow && a.policyPeriod == b.policyPeriod
     }
     public func hash(into h: inout Hasher) {
         h.combine(metric); h.combine(target); h.combine(minReplicas); h.combine(maxReplicas)
     }
 
-    /// The metric summed over ready pods, from the interval's inputs.
+    /// The metric summed over ready pods, from the interval's inputs. CPU is utilisation against
+    /// the requests, in whole percent as the replica calculator truncates it
+    /// (`int32(metricsTotal × 100 / requestsTotal)`).
     func readySum(_ i: ScalingInputs) -> Double {
         switch metric {
-        case .cpu: return i.cpuRequestMillis > 0 ? i.averageCPUMillis / i.cpuRequestMillis : 0
+        case .cpu:
+            guard i.cpuRequestMillis > 0, i.readyReplicas > 0 else { return 0 }
+            let percent = (i.averageCPUMillis * 100 / (i.cpuRequestMillis * Double(i.readyReplicas))).rounded(.down)
+            return percent / 100 * Double(i.readyReplicas)
         case .rps: return i.interval > 0 ? Double(i.arrivals) / i.interval : 0
         case .concurrency: return i.averageConcurrency
         }
@@ -161,30 +178,65 @@ public struct HorizontalPodAutoscaler: Hashable, Sendable {
         return (Int((ratio * Double(ready)).rounded(.up)), "average \(usage.fixedString) vs target \(target.fixedString): ratio \(ratio.fixedString)")
     }
 
+    /// Replicas added (`up`) or removed in the policy period ending now (events strictly newer
+    /// than `now − period`, as `getReplicasChangePerPeriod`).
+    func changeInPeriod(now: Double, up: Bool) -> Int {
+        var total = 0
+        for e in scaleEvents where e.time > now - policyPeriod + 5e-7 && (e.change > 0) == up { total += abs(e.change) }
+        return total
+    }
+
     public mutating func decide(_ i: ScalingInputs) -> ScalingDecision {
+        let now = i.now
+        let epsilon = 5e-7
+        guard i.replicas > 0 else {
+            return ScalingDecision(desired: 0, reason: "target at 0 replicas: autoscaling disabled")
+        }
         let unready = max(0, i.replicas - i.readyReplicas)
         var (recommended, reason) = recommend(metricSum: readySum(i), readyPods: i.readyReplicas, unreadyPods: unready, current: i.replicas)
-        recommended = min(maxReplicas, max(minReplicas, recommended))
-        recommendations.append((i.now, recommended))
-        recommendations.removeAll { $0.time < i.now - stabilizationWindow }
-        var desired = recommended
-        if recommended < i.replicas {
-            let stabilized = recommendations.map(\.replicas).max() ?? recommended
-            if stabilized > recommended { reason += "; stabilised at \(stabilized) (highest of \(Int(stabilizationWindow)) s)" }
-            desired = min(i.replicas, stabilized)
-        } else if recommended > i.replicas {
-            // Default scale-up policy: at most double, or four more pods, per period.
-            let limit = max(2 * i.replicas, i.replicas + 4)
-            if recommended > limit { reason += "; limited to \(limit)" }
-            desired = min(recommended, limit)
+        // Stabilise: the highest recommendation newer than `now − window`, this one included
+        // (`stabilizeRecommendationWithBehaviors`; the scale-up window is 0).
+        recommendations.removeAll { $0.time <= now - stabilizationWindow + epsilon }
+        var highest = recommended
+        for r in recommendations { highest = max(highest, r.replicas) }
+        recommendations.append((now, recommended))
+        var desired = min(max(i.replicas, recommended), highest)
+        if recommended < i.replicas && highest > recommended {
+            reason += "; stabilised at \(desired) (highest of \(Int(stabilizationWindow)) s)"
         }
-        return ScalingDecision(desired: min(maxReplicas, max(minReplicas, desired)), reason: reason)
+        // Rate limits (`convertDesiredReplicasWithBehaviorRate`).
+        let added = changeInPeriod(now: now, up: true), removed = changeInPeriod(now: now, up: false)
+        let periodStart = i.replicas - added + removed
+        if desired > i.replicas {
+            let limit = max(i.replicas, max(periodStart + 4, Int((Double(periodStart) * 2).rounded(.up))))
+            let ceiling = min(maxReplicas, limit)
+            if desired > ceiling {
+                reason += ceiling == limit ? "; limited to \(limit) (from \(periodStart) at the period's start)" : "; capped at max \(maxReplicas)"
+                desired = ceiling
+            }
+        } else if desired < i.replicas {
+            // 100 % per period allows any decrease down to min replicas.
+            desired = max(desired, minReplicas)
+        }
+        desired = min(maxReplicas, max(minReplicas, desired))
+        if desired != i.replicas {
+            scaleEvents.append((now, desired - i.replicas))
+            scaleEvents.removeAll { $0.time <= now - policyPeriod + epsilon }
+        }
+        return ScalingDecision(desired: desired, reason: reason)
     }
 }
 
-/// The Knative Pod Autoscaler: stable and panic windows over observed concurrency, a target
-/// concurrency per pod with a utilisation factor, panic mode, rate bounds, scale to zero after
-/// a stable window without traffic plus a grace period.
+/// The Knative Pod Autoscaler (knative/serving `pkg/autoscaler/scaling/autoscaler.go`): stable
+/// and panic windows over observed concurrency, a target concurrency per pod with a utilisation
+/// factor, panic mode, rate bounds, and scale to zero once a whole stable window saw no traffic.
+///
+/// Each decision's sample is the concurrency averaged over the tick that just ended, so a window
+/// of `w` seconds averages exactly the samples taken in `(now − w, now]` — Knative's
+/// `WindowAverage` over the last `w` of buckets. Scale to zero waits, after the idle stable
+/// window, for the activator to be in the request path (`activatorDelay`, 0 when it already is, as
+/// with the default target burst capacity of an idle revision); `scaleToZeroGrace` is the upper
+/// bound of that wait, as in Knative's KPA reconciler (`pkg/reconciler/autoscaling/kpa/scaler.go`).
 public struct KnativeAutoscaler: Hashable, Sendable {
     public var targetConcurrency: Double
     public var utilization: Double
@@ -194,17 +246,20 @@ public struct KnativeAutoscaler: Hashable, Sendable {
     public var maxScaleUpRate: Double
     public var maxScaleDownRate: Double
     public var scaleToZeroGrace: Double
+    /// Time the activator needs to be put in the request path once the revision is idle.
+    public var activatorDelay: Double
     public var minReplicas: Int
     public var maxReplicas: Int
     /// One averaged concurrency value per tick: (time, concurrency).
     var samples: [(time: Double, value: Double)] = []
-    var panicUntil: Double?
+    /// When the panic threshold was last crossed; `nil` when not panicking.
+    var panicTime: Double?
     var panicMax = 0
     var lastTraffic: Double = -1e300
 
     public init(targetConcurrency: Double = 100, utilization: Double = 0.7, stableWindow: Double = 60, panicWindowPercent: Double = 10,
                 panicThreshold: Double = 2, maxScaleUpRate: Double = 1000, maxScaleDownRate: Double = 2, scaleToZeroGrace: Double = 30,
-                minReplicas: Int = 0, maxReplicas: Int)
+                activatorDelay: Double = 0, minReplicas: Int = 0, maxReplicas: Int)
     {
         self.targetConcurrency = targetConcurrency
         self.utilization = utilization
@@ -214,6 +269,7 @@ public struct KnativeAutoscaler: Hashable, Sendable {
         self.maxScaleUpRate = maxScaleUpRate
         self.maxScaleDownRate = maxScaleDownRate
         self.scaleToZeroGrace = scaleToZeroGrace
+        self.activatorDelay = activatorDelay
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
     }
@@ -228,46 +284,61 @@ public struct KnativeAutoscaler: Hashable, Sendable {
 
     public var target: Double { targetConcurrency * utilization }
 
+    /// The wait after an idle stable window before the last replica goes.
+    public var scaleToZeroWait: Double { min(scaleToZeroGrace, activatorDelay) }
+
     public mutating func decide(_ i: ScalingInputs) -> ScalingDecision {
         let now = i.now
+        // Times are whole ticks of microseconds apart; half a microsecond separates "exactly one
+        // window ago" (outside) from the next sample (inside).
+        let epsilon = 5e-7
         samples.append((now, i.averageConcurrency))
-        samples.removeAll { $0.time <= now - stableWindow - 1e-9 }
+        samples.removeAll { $0.time <= now - stableWindow + epsilon }
         if i.averageConcurrency > 0 || i.arrivals > 0 { lastTraffic = now }
         func average(over window: Double) -> Double {
-            let inWindow = samples.filter { $0.time > now - window - 1e-9 }
-            return inWindow.isEmpty ? 0 : inWindow.reduce(0) { $0 + $1.value } / Double(inWindow.count)
+            var sum = 0.0, count = 0
+            for s in samples where s.time > now - window + epsilon {
+                sum += s.value
+                count += 1
+            }
+            return count == 0 ? 0 : sum / Double(count)
         }
         let stableAvg = average(over: stableWindow)
         let panicAvg = average(over: panicWindow)
         let ready = Double(max(1, i.readyReplicas))
-        var dspc = Int((stableAvg / target).rounded(.up))
-        var dppc = Int((panicAvg / target).rounded(.up))
-        let lower = Int((ready / maxScaleDownRate).rounded(.down))
-        let upper = Int((maxScaleUpRate * ready).rounded(.up))
-        dspc = min(upper, max(lower, dspc))
-        dppc = min(upper, max(lower, dppc))
+        let dspc = (stableAvg / target).rounded(.up)
+        let dppc = (panicAvg / target).rounded(.up)
+        let lower = (ready / maxScaleDownRate).rounded(.down)
+        let upper = (maxScaleUpRate * ready).rounded(.up)
+        let stablePods = Int(min(upper, max(lower, dspc)))
+        let panicPods = Int(min(upper, max(lower, dppc)))
         var reason = "stable \(stableAvg.fixedString), panic \(panicAvg.fixedString) vs target \(target.fixedString) per pod"
-        if Double(dppc) / ready >= panicThreshold {
-            panicUntil = now + stableWindow
+        // The threshold is tested on the unclamped panic pod count.
+        let overThreshold = dppc / ready >= panicThreshold
+        if overThreshold {
+            panicTime = now
             reason += "; panic"
+        } else if let since = panicTime, since + stableWindow < now - epsilon {
+            // Un-panic once a whole stable window passed since the threshold was last crossed.
+            panicTime = nil
+            panicMax = 0
         }
         var desired: Int
-        if let until = panicUntil, now < until {
-            desired = max(dspc, dppc, panicMax)
-            panicMax = desired
+        if panicTime != nil {
+            // Never scale down while panicking.
+            panicMax = max(panicMax, stablePods, panicPods)
+            desired = panicMax
         } else {
-            panicUntil = nil
-            panicMax = 0
-            desired = dspc
+            desired = stablePods
         }
         // A request always gets a replica; otherwise scale to zero only after a whole stable
-        // window without traffic plus the grace period.
+        // window without traffic plus the wait for the activator.
         if desired == 0 {
             if i.arrivals > 0 || i.averageConcurrency > 0 {
                 desired = 1
-            } else if i.replicas > 0 && now - lastTraffic < stableWindow + scaleToZeroGrace {
+            } else if i.replicas > 0 && now - lastTraffic < stableWindow + scaleToZeroWait - epsilon {
                 desired = 1
-                reason += "; idle, scale to zero at \((lastTraffic + stableWindow + scaleToZeroGrace).fixedString) s"
+                reason += "; idle, scale to zero at \((lastTraffic + stableWindow + scaleToZeroWait).fixedString) s"
             }
         }
         return ScalingDecision(desired: min(maxReplicas, max(minReplicas, desired)), reason: reason)

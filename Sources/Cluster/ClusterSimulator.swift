@@ -14,9 +14,11 @@ public struct ClusterSimulator {
         case podArrives(Int)
         case scheduleCycle
         case retry(pod: Int, generation: Int)
+        case flushUnschedulable(pod: Int, attempts: Int)
         case requestSent(node: Int, layer: Int, source: Int, generation: Int)
         case networkTick(version: Int)
         case layerExtracted(node: Int, layer: Int, generation: Int)
+        case imageGC(node: Int, generation: Int)
         case containerStarted(pod: Int, generation: Int)
         case setupDone(pod: Int, generation: Int)
         case deletePod(String)
@@ -40,6 +42,8 @@ public struct ClusterSimulator {
         var node: Int = -1
         var generation = 0
         var attempts = 0
+        /// When the last scheduling attempt failed (kube-scheduler's `QueuedPodInfo.Timestamp`).
+        var lastAttempt: SimTime = .zero
         var created: SimTime
         var scheduled: SimTime?
         var pullStarted: SimTime?
@@ -89,6 +93,15 @@ public struct ClusterSimulator {
         var lastUsageChange: Double = 0
         var busyIntegral: Double = 0
         var dynamicEnergy: Double = 0
+        /// Dynamic energy per unit of each resource in use, integrated over time: each
+        /// resource's power split over its users in proportion to their use, so invocations'
+        /// shares add up to the node's dynamic energy even when it is oversubscribed.
+        var cpuEnergyPerUnit: Double = 0
+        var gpuEnergyPerUnit: Double = 0
+        var networkEnergyPerUnit: Double = 0
+        var blockIOEnergyPerUnit: Double = 0
+        /// Dynamic energy charged to invocations so far.
+        var attributedEnergy: Double = 0
         var upSince: Double = 0
         var upSeconds: Double = 0
     }
@@ -116,6 +129,17 @@ public struct ClusterSimulator {
         /// Pods on the node using each layer (pinned layers are never evicted).
         var pins: [Int: Int] = [:]
         var data: Set<String> = []
+        /// When each layer on disk was pulled (kubelet's `firstDetected`, for the minimum GC age).
+        var detected: [Int: Double] = [:]
+        /// Layers being unpacked.
+        var extracting: Set<Int> = []
+        /// Image pulls running (image index) and waiting, with the pods waiting for each
+        /// (kubelet's image puller: one at a time when serialised).
+        var activePulls: [(image: Int, pods: [Int])] = []
+        var queuedPulls: [(image: Int, pods: [Int])] = []
+        /// When the node joined: image GC runs every period from then.
+        var joinedAt: Double = 0
+        var gcScheduled = false
     }
 
     struct Pull {
@@ -146,6 +170,10 @@ public struct ClusterSimulator {
     // State
     var nodes: [NodeState] = []
     var hot: [NodeHot] = []
+    /// CPU and memory requested on each node with kube-scheduler's non-zero defaults for pods
+    /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated); apart from
+    /// ``NodeHot`` so the filters' per-node reads stay small.
+    var nonZeroRequested: [(cpu: Int64, memory: Int64)] = []
     var usage: [NodeUsage] = []
     var joinedNodes = 0
     var pods: [PodState] = []
@@ -269,6 +297,7 @@ public struct ClusterSimulator {
             if joined { joinedNodes += 1 }
         }
         imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
+        nonZeroRequested = Array(repeating: (0, 0), count: nodes.count)
         imageNodeCount = Array(repeating: 0, count: imageNames.count)
 
         var ownerIndex: [String: Int] = [:]
@@ -346,6 +375,11 @@ public struct ClusterSimulator {
         case .retry(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .pending else { return }
             enqueue(p)
+        case .flushUnschedulable(let p, let attempts):
+            // Still waiting since that attempt: podMaxInUnschedulablePodsDuration passed.
+            guard pods[p].attempts == attempts, pods[p].phase == .pending, unschedulable.contains(p) else { return }
+            unschedulable.remove(p)
+            moveToActiveOrBackoff(p)
         case .requestSent(let n, let layer, let source, let generation):
             guard nodes[n].generation == generation, hot[n].isUp else { return }
             startTransfer(node: n, layer: layer, source: source)
@@ -355,6 +389,10 @@ public struct ClusterSimulator {
         case .layerExtracted(let n, let layer, let generation):
             guard nodes[n].generation == generation else { return }
             layerReady(node: n, layer: layer)
+        case .imageGC(let n, let generation):
+            nodes[n].gcScheduled = false
+            guard nodes[n].generation == generation, hot[n].isUp else { return }
+            imageGC(node: n)
         case .containerStarted(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .starting else { return }
             pods[p].phase = .settingUp
@@ -410,8 +448,14 @@ public struct ClusterSimulator {
                 scale(f, to: command.replicas, reason: "scale command", inputs: nil)
             }
         case .nodeJoins(let n):
+            guard !hot[n].hasJoined else { return }
             hot[n].hasJoined = true
             hot[n].isUp = true
+            joinedNodes += 1
+            nodes[n].joinedAt = now.seconds
+            // Billed from the moment it joins, not from the start of the run.
+            usage[n].upSince = now.seconds
+            usage[n].lastUsageChange = now.seconds
             emit(.nodeAdded, node: n)
             capacityFreed()
         }
@@ -455,7 +499,9 @@ public struct ClusterSimulator {
             stats.unschedulableAttempts += 1
             let reason = decision.summary
             pods[p].lastFailure = reason
+            pods[p].lastAttempt = now
             unschedulable.insert(p)
+            scheduleLeftoverFlush(p)
             emit(.podUnschedulable, pod: p, detail: reason)
             if pods[p].replica >= 0 { replicaUnschedulable(pods[p].replica) }
             return
@@ -481,34 +527,23 @@ public struct ClusterSimulator {
     /// found), then score, as kube-scheduler does.
     mutating func selectNode(for p: Int) -> Decision {
         let count = nodes.count
-        guard count > 0 else { return Decision() }
-        let want = profile.feasibleNodesToFind(of: count)
+        // Nodes that have not joined do not exist for the scheduler yet: they are neither
+        // counted for percentageOfNodesToScore nor examined.
+        guard count > 0, joinedNodes > 0 else { return Decision() }
+        let want = profile.feasibleNodesToFind(of: joinedNodes)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(want, 512))
         var decision = Decision()
-        var examined = 0
-        var i = nextStartNode
         let info = podInfo(p)
         var rejectedCount = [Int](repeating: 0, count: FilterPlugin.allCases.count)
         var firstRejected = [Int](repeating: -1, count: FilterPlugin.allCases.count)
-        while examined < count && feasible.count < want {
-            if let plugin = failingFilter(info, pod: p, node: i) {
-                let k = plugin.index
-                if rejectedCount[k] == 0 { firstRejected[k] = i }
-                rejectedCount[k] += 1
-            } else {
-                feasible.append(i)
-            }
-            examined += 1
-            i += 1
-            if i == count { i = 0 }
-        }
+        let steps = findFeasible(info, pod: p, want: want, into: &feasible, rejectedCount: &rejectedCount, firstRejected: &firstRejected)
         if feasible.isEmpty {
             for plugin in FilterPlugin.allCases where rejectedCount[plugin.index] > 0 {
                 decision.rejections[plugin] = (rejectedCount[plugin.index], rejectionReason(plugin, pod: p, node: firstRejected[plugin.index]))
             }
         }
-        nextStartNode = (nextStartNode + examined) % count
+        nextStartNode = (nextStartNode + steps) % count
         decision.feasible = feasible.count
         guard !feasible.isEmpty else { return decision }
         if feasible.count == 1 {
@@ -531,6 +566,33 @@ public struct ClusterSimulator {
         }
         decision.score = best
         return decision
+    }
+
+    /// The filter pass: nodes round robin from `nextStartNode` until `want` feasible ones are
+    /// found; nodes that have not joined are skipped. Returns the nodes stepped over.
+    /// (Non-mutating, so the loop reads the node arrays in place.)
+    func findFeasible(_ info: PodInfo, pod p: Int, want: Int, into feasible: inout [Int], rejectedCount: inout [Int],
+                      firstRejected: inout [Int]) -> Int
+    {
+        let count = nodes.count
+        var i = nextStartNode
+        var steps = 0
+        let allJoined = joinedNodes == count
+        while steps < count && feasible.count < want {
+            steps += 1
+            if allJoined || hot[i].hasJoined {
+                if let plugin = failingFilter(info, pod: p, node: i) {
+                    let k = plugin.index
+                    if rejectedCount[k] == 0 { firstRejected[k] = i }
+                    rejectedCount[k] += 1
+                } else {
+                    feasible.append(i)
+                }
+            }
+            i += 1
+            if i == count { i = 0 }
+        }
+        return steps
     }
 
     func podInfo(_ p: Int) -> PodInfo {
@@ -631,6 +693,9 @@ public struct ClusterSimulator {
         }
     }
 
+    /// Weighted sum of the plugins' scores. Each plugin's score is a whole number from 0 to 100,
+    /// as the framework's `int64` scores (`framework.MaxNodeScore`), so equal nodes tie exactly
+    /// and the tie is broken at random.
     func score(pod p: Int, nodes candidates: [Int]) -> [Double] {
         var totals = [Double](repeating: 0, count: candidates.count)
         for weighted in profile.scores where weighted.weight != 0 {
@@ -641,45 +706,73 @@ public struct ClusterSimulator {
         return totals
     }
 
+    /// kube-scheduler's defaults for a pod that requests no CPU or memory, used for scoring
+    /// (`schedutil.DefaultMilliCPURequest`, `DefaultMemoryRequest`).
+    static let defaultCPURequest: Int64 = 100
+    static let defaultMemoryRequest: Int64 = 200 * 1024 * 1024
+
+    /// A pod's requests with the non-zero defaults (`schedutil.GetNonzeroRequests`).
+    static func nonZero(_ r: Resources) -> (cpu: Int64, memory: Int64) {
+        (r.cpuMillis > 0 ? r.cpuMillis : defaultCPURequest, r.memoryBytes > 0 ? r.memoryBytes : defaultMemoryRequest)
+    }
+
+    /// `leastRequestedScore`: `(capacity − requested) × 100 / capacity` in integers, 0 when over.
+    @inline(__always)
+    static func leastRequested(_ requested: Int64, _ capacity: Int64) -> Int64 {
+        guard capacity > 0, requested <= capacity else { return 0 }
+        return (capacity - requested) * 100 / capacity
+    }
+
     func rawScores(_ plugin: ScorePlugin, pod p: Int, nodes candidates: [Int]) -> [Double] {
         let r = pods[p].spec.requests
         let image = pods[p].image
         switch plugin {
         case .leastAllocated:
+            // NodeResourcesFit's LeastAllocated over CPU and memory (weight 1 each), on the
+            // non-zero requests (pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
+            let pod = Self.nonZero(r)
             return candidates.map { n in
-                let a = hot[n].allocated, c = hot[n].capacity
-                let cpu = c.cpuMillis > 0 ? Double(c.cpuMillis - a.cpuMillis - r.cpuMillis) / Double(c.cpuMillis) : 0
-                let mem = c.memoryBytes > 0 ? Double(c.memoryBytes - a.memoryBytes - r.memoryBytes) / Double(c.memoryBytes) : 0
-                return max(0, (cpu + mem) / 2) * 100
+                let c = hot[n].capacity
+                var sum: Int64 = 0, weights: Int64 = 0
+                let used = nonZeroRequested[n]
+                if c.cpuMillis > 0 { sum += Self.leastRequested(used.cpu + pod.cpu, c.cpuMillis); weights += 1 }
+                if c.memoryBytes > 0 { sum += Self.leastRequested(used.memory + pod.memory, c.memoryBytes); weights += 1 }
+                return weights > 0 ? Double(sum / weights) : 0
             }
         case .balancedAllocation:
+            // `int64((1 − |cpuFraction − memFraction| / 2) × 100)` on the actual requests
+            // (balanced_allocation.go); a resource without capacity is left out.
             return candidates.map { n in
                 let a = hot[n].allocated, c = hot[n].capacity
-                let cpu = c.cpuMillis > 0 ? min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis)) : 1
-                let mem = c.memoryBytes > 0 ? min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes)) : 1
-                return (1 - abs(cpu - mem) / 2) * 100
+                guard c.cpuMillis > 0, c.memoryBytes > 0 else { return 100 }  // one fraction: deviation 0
+                let cpu = min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis))
+                let mem = min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes))
+                return Double(Int64((1 - abs((cpu - mem) / 2)) * 100))
             }
         case .imageLocality:
+            // image_locality.go: `int64(size × spread)` summed, clamped to 23–1000 MiB, then
+            // `100 × (sum − min) / (max − min)` in integers; spread divides by the nodes that exist.
             let total = Double(joinedNodes)
             let spread = total > 0 ? Double(imageNodeCount[image]) / total : 0
-            let minThreshold = 23.0 * 1024 * 1024, maxThreshold = 1000.0 * 1024 * 1024
+            let minThreshold: Int64 = 23 * 1024 * 1024, maxThreshold: Int64 = 1000 * 1024 * 1024
             return candidates.map { n in
                 let size = imageSize(image, hot[n].architecture)
-                guard imagePresent[n][image], size >= 0 else { return 0 }
-                let sum = min(max(Double(size) * spread, minThreshold), maxThreshold)
-                return (sum - minThreshold) / (maxThreshold - minThreshold) * 100
+                let scaled: Int64 = imagePresent[n][image] && size >= 0 ? Int64(Double(size) * spread) : 0
+                let sum = min(max(scaled, minThreshold), maxThreshold)
+                return Double(100 * (sum - minThreshold) / (maxThreshold - minThreshold))
             }
         case .spread:
+            // SelectorSpread: `int64(100 × (max − count) / max)`.
             let owner = pods[p].owner
             guard owner >= 0 else { return candidates.map { _ in 100 } }
             let counts = ownerCounts[owner]
             let maxCount = candidates.reduce(Int32(0)) { max($0, counts[$1]) }
             guard maxCount > 0 else { return candidates.map { _ in 100 } }
-            return candidates.map { Double(maxCount - counts[$0]) / Double(maxCount) * 100 }
+            return candidates.map { Double(Int64(100 * Double(maxCount - counts[$0]) / Double(maxCount))) }
         case .dataLocality:
             let items = pods[p].spec.dataItems
             guard !items.isEmpty else { return candidates.map { _ in 0 } }
-            return candidates.map { n in Double(items.filter { nodes[n].data.contains($0) }.count) / Double(items.count) * 100 }
+            return candidates.map { n in Double(100 * items.filter { nodes[n].data.contains($0) }.count / items.count) }
         }
     }
 
@@ -689,6 +782,9 @@ public struct ClusterSimulator {
         pods[p].phase = .scheduled
         pods[p].scheduled = now
         hot[n].allocated += pods[p].spec.requests
+        let nonZero = Self.nonZero(pods[p].spec.requests)
+        nonZeroRequested[n].cpu += nonZero.cpu
+        nonZeroRequested[n].memory += nonZero.memory
         hot[n].podCount += 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
         let arch = nodes[n].spec.architecture
@@ -703,10 +799,63 @@ public struct ClusterSimulator {
 
     // MARK: Images
 
+    /// The kubelet's image puller: a pod whose image is being pulled or waits to be joins that
+    /// pull; otherwise its image waits for a free pull slot (one per node when pulls are
+    /// serialised).
     mutating func startPull(_ p: Int, layers: [Int]) {
         let n = pods[p].node
         pods[p].phase = .pullingImage
         pods[p].pullStarted = now
+        let image = pods[p].image
+        if layers.allSatisfy(nodes[n].ready.contains) {
+            fetchLayers(p, layers: layers)
+            return
+        }
+        if let k = nodes[n].activePulls.firstIndex(where: { $0.image == image }) {
+            nodes[n].activePulls[k].pods.append(p)
+            fetchLayers(p, layers: layers)
+            return
+        }
+        if let k = nodes[n].queuedPulls.firstIndex(where: { $0.image == image }) {
+            nodes[n].queuedPulls[k].pods.append(p)
+            return
+        }
+        nodes[n].queuedPulls.append((image, [p]))
+        activatePulls(node: n)
+    }
+
+    /// Starts waiting image pulls while the node has free pull slots.
+    mutating func activatePulls(node n: Int) {
+        let limit = scenario.kubelet.parallelImagePulls
+        while nodes[n].activePulls.count < limit, !nodes[n].queuedPulls.isEmpty {
+            let job = nodes[n].queuedPulls.removeFirst()
+            let waiting = job.pods.filter { pods[$0].node == n && pods[$0].phase == .pullingImage }
+            guard !waiting.isEmpty else { continue }
+            let layers = imageLayers[job.image][hot[n].architecture] ?? []
+            if layers.allSatisfy(nodes[n].ready.contains) {
+                for p in waiting { fetchLayers(p, layers: layers) }
+                continue
+            }
+            nodes[n].activePulls.append((job.image, waiting))
+            for p in waiting { fetchLayers(p, layers: layers) }
+        }
+    }
+
+    /// Ends the node's image pulls whose layers are all unpacked, then starts waiting ones.
+    mutating func finishImagePulls(node n: Int) {
+        guard !nodes[n].activePulls.isEmpty else { return }
+        let arch = hot[n].architecture
+        let before = nodes[n].activePulls.count
+        let ready = nodes[n].ready
+        nodes[n].activePulls.removeAll { job in
+            (imageLayers[job.image][arch] ?? []).allSatisfy(ready.contains)
+                || !job.pods.contains { pods[$0].node == n && pods[$0].phase == .pullingImage }
+        }
+        if nodes[n].activePulls.count < before { activatePulls(node: n) }
+    }
+
+    mutating func fetchLayers(_ p: Int, layers: [Int]) {
+        let n = pods[p].node
         var pending = 0
         var hitAll = true
         for layer in layers {
@@ -811,21 +960,115 @@ public struct ClusterSimulator {
             useCounter += 1
             nodes[n].cached[pull.layer] = useCounter
             nodes[n].cachedBytes += bytes
-            let extraction = Double(bytes) / max(1, scenario.kubelet.extractionBytesPerSecond)
-            queue.schedule(.layerExtracted(node: n, layer: pull.layer, generation: nodes[n].generation), at: now + .seconds(extraction))
+            if scenario.kubelet.orderedExtraction {
+                startExtractions(node: n)
+            } else {
+                extract(node: n, layer: pull.layer)
+            }
         }
         rescheduleNetwork()
     }
 
+    mutating func extract(node n: Int, layer: Int) {
+        nodes[n].extracting.insert(layer)
+        let extraction = Double(layerSizes[layer]) / max(1, scenario.kubelet.extractionBytesPerSecond)
+        queue.schedule(.layerExtracted(node: n, layer: layer, generation: nodes[n].generation), at: now + .seconds(extraction))
+    }
+
+    /// containerd unpacks an image's layers in order: for each running pull, the first layer
+    /// not yet unpacked starts unpacking once it is downloaded and no earlier one is unpacking.
+    /// Downloaded layers no running pull is waiting for are unpacked at once.
+    mutating func startExtractions(node n: Int) {
+        let arch = hot[n].architecture
+        var wanted: Set<Int> = []
+        for job in nodes[n].activePulls {
+            let layers = imageLayers[job.image][arch] ?? []
+            for layer in layers { wanted.insert(layer) }
+            for layer in layers where !nodes[n].ready.contains(layer) {
+                if !nodes[n].extracting.contains(layer), nodes[n].cached[layer] != nil, nodes[n].inFlight[layer] != nil {
+                    extract(node: n, layer: layer)
+                }
+                break
+            }
+        }
+        for (layer, _) in nodes[n].inFlight where !wanted.contains(layer) && nodes[n].cached[layer] != nil && !nodes[n].extracting.contains(layer) {
+            extract(node: n, layer: layer)
+        }
+    }
+
     mutating func layerReady(node n: Int, layer: Int) {
         nodes[n].ready.insert(layer)
+        nodes[n].extracting.remove(layer)
+        nodes[n].detected[layer] = now.seconds
         let waiters = nodes[n].inFlight.removeValue(forKey: layer) ?? []
         refreshImagePresence(node: n)
         for p in waiters where pods[p].node == n && pods[p].phase == .pullingImage {
             pods[p].pendingLayers -= 1
             if pods[p].pendingLayers == 0 { imageReady(p) }
         }
-        _ = makeRoom(node: n, bytes: 0)
+        if scenario.kubelet.orderedExtraction { startExtractions(node: n) }
+        finishImagePulls(node: n)
+        scheduleImageGC(node: n)
+    }
+
+    /// Disk use counted by image GC: layers on disk or arriving, and containers' local disk.
+    func diskUsage(node n: Int) -> Int64 {
+        nodes[n].cachedBytes + nodes[n].inFlightBytes + hot[n].allocated.diskBytes
+    }
+
+    /// Above the high threshold, GC runs at the kubelet's next GC period (every `imageGCPeriod`
+    /// from when the node joined).
+    mutating func scheduleImageGC(node n: Int) {
+        guard !nodes[n].gcScheduled else { return }
+        let disk = Double(nodes[n].spec.diskBytes)
+        guard Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold else { return }
+        let period = max(1, SimTime.seconds(scenario.kubelet.imageGCPeriod).ticks)
+        let base = SimTime.seconds(nodes[n].joinedAt).ticks
+        let elapsed = max(0, now.ticks - base)
+        let at = SimTime(ticks: base + (elapsed + period - 1) / period * period)
+        nodes[n].gcScheduled = true
+        queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: at)
+    }
+
+    /// A periodic GC run: above the high threshold, evict unused layers at least
+    /// `imageMinimumGCAge` old, least recently used first, until below the low threshold; if
+    /// young layers kept it above, the next period tries again.
+    mutating func imageGC(node n: Int) {
+        let disk = Double(nodes[n].spec.diskBytes)
+        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
+            _ = evict(node: n, downTo: disk * scenario.kubelet.imageGCLowThreshold)
+        }
+        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
+            nodes[n].gcScheduled = true
+            queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: now + .seconds(max(1e-6, scenario.kubelet.imageGCPeriod)))
+        }
+    }
+
+    /// Evicts unpinned, unpacked layers old enough for GC, least recently used first, until
+    /// disk use is at most `target` bytes. Returns whether any was evicted.
+    mutating func evict(node n: Int, downTo target: Double) -> Bool {
+        let minimumAge = scenario.kubelet.imageMinimumGCAge
+        let t = now.seconds
+        let candidates = nodes[n].cached.filter {
+            nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) && t - (nodes[n].detected[$0.key] ?? t) >= minimumAge - 1e-9
+        }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        var freed = false
+        for (layer, _) in candidates {
+            guard Double(diskUsage(node: n)) > target else { break }
+            freed = true
+            nodes[n].cached[layer] = nil
+            nodes[n].ready.remove(layer)
+            nodes[n].detected[layer] = nil
+            nodes[n].cachedBytes -= layerSizes[layer]
+            stats.evictions += 1
+            emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
+        }
+        if freed {
+            refreshImagePresence(node: n)
+            // Freed disk is freed capacity: pods waiting for disk are retried.
+            capacityFreed()
+        }
+        return freed
     }
 
     mutating func imageReady(_ p: Int) {
@@ -855,27 +1098,16 @@ public struct ClusterSimulator {
             pods[p].lastFailure = reason
             emit(.podFailed, pod: p, node: n, detail: reason)
         }
+        finishImagePulls(node: n)
     }
 
-    /// Kubelet image GC: above the high threshold, evict unpinned layers, least recently used
-    /// first, until below the low threshold. Returns whether usage is within the disk.
+    /// Before a transfer: if the layer would not fit on the disk, the kubelet's eviction manager
+    /// reclaims disk under pressure by deleting every unused image old enough for GC
+    /// (`DeleteUnusedImages`). Returns whether usage is within the disk.
     mutating func makeRoom(node n: Int, bytes: Int64) -> Bool {
         let disk = Double(nodes[n].spec.diskBytes)
-        func usage() -> Double { Double(nodes[n].cachedBytes + nodes[n].inFlightBytes + hot[n].allocated.diskBytes + bytes) }
-        if usage() > disk * scenario.kubelet.imageGCHighThreshold {
-            let candidates = nodes[n].cached.filter { nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) }
-                .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-            for (layer, _) in candidates {
-                guard usage() > disk * scenario.kubelet.imageGCLowThreshold else { break }
-                nodes[n].cached[layer] = nil
-                nodes[n].ready.remove(layer)
-                nodes[n].cachedBytes -= layerSizes[layer]
-                stats.evictions += 1
-                emit(.layerEvicted, node: n, image: layerDigests[layer], bytes: layerSizes[layer])
-            }
-            refreshImagePresence(node: n)
-        }
-        return usage() <= disk
+        if Double(diskUsage(node: n) + bytes) > disk { _ = evict(node: n, downTo: 0) }
+        return Double(diskUsage(node: n) + bytes) <= disk
     }
 
     mutating func refreshImagePresence(node n: Int) {
@@ -932,6 +1164,9 @@ public struct ClusterSimulator {
         let n = pods[p].node
         guard n >= 0 else { return }
         hot[n].allocated -= pods[p].spec.requests
+        let nonZero = Self.nonZero(pods[p].spec.requests)
+        nonZeroRequested[n].cpu -= nonZero.cpu
+        nonZeroRequested[n].memory -= nonZero.memory
         hot[n].podCount -= 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
         for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
@@ -962,6 +1197,10 @@ public struct ClusterSimulator {
         requestTimes = requestTimes.filter { $0.key >> 32 != UInt64(n) }
         nodes[n].inFlight = [:]
         nodes[n].inFlightBytes = 0
+        nodes[n].extracting = []
+        nodes[n].activePulls = []
+        nodes[n].queuedPulls = []
+        nodes[n].gcScheduled = false
         // Layers downloaded but not yet extracted are dropped with the failure.
         for layer in nodes[n].cached.keys where !nodes[n].ready.contains(layer) {
             nodes[n].cached[layer] = nil
@@ -990,15 +1229,43 @@ public struct ClusterSimulator {
         }
     }
 
-    /// Something freed capacity: unschedulable pods try again once their backoff has passed.
+    /// Something freed capacity (a pod removed, a node added or back, image GC freed disk):
+    /// unschedulable pods move on, as kube-scheduler's `MoveAllToActiveOrBackoffQueue` does.
     mutating func capacityFreed() {
         guard !unschedulable.isEmpty else { return }
-        for p in unschedulable.sorted() {
-            let backoff = min(profile.maxBackoff, profile.initialBackoff * Double(1 << min(pods[p].attempts - 1, 20)))
-            queue.schedule(.retry(pod: p, generation: pods[p].generation), at: now + .seconds(backoff))
-        }
+        for p in unschedulable.sorted() { moveToActiveOrBackoff(p) }
         unschedulable.removeAll()
     }
+
+    /// A pod whose backoff (measured from its last attempt, doubling from the initial backoff
+    /// up to the maximum) has expired goes straight to the active queue; one still backing off
+    /// is retried when its backoff ends.
+    mutating func moveToActiveOrBackoff(_ p: Int) {
+        let attempts = max(1, pods[p].attempts)
+        let backoff = min(profile.maxBackoff, profile.initialBackoff * Double(1 << min(attempts - 1, 20)))
+        let expires = pods[p].lastAttempt + .seconds(backoff)
+        if expires <= now {
+            enqueue(p)
+        } else {
+            queue.schedule(.retry(pod: p, generation: pods[p].generation), at: expires)
+        }
+    }
+
+    /// kube-scheduler moves pods left unschedulable for more than
+    /// `podMaxInUnschedulablePodsDuration` (5 min) back, checking every 30 s
+    /// (`flushUnschedulablePodsLeftover`). Only in runs with a time limit: without one, a run
+    /// ends once nothing but these retries of pods that cannot fit would happen.
+    mutating func scheduleLeftoverFlush(_ p: Int) {
+        guard runLimit != .infinity else { return }
+        let period = Self.unschedulableFlushPeriod.ticks
+        let due = (pods[p].lastAttempt + .seconds(Self.podMaxInUnschedulablePodsDuration)).ticks
+        let at = SimTime(ticks: (due / period + 1) * period)  // the first check strictly after
+        guard at <= runLimit else { return }
+        queue.schedule(.flushUnschedulable(pod: p, attempts: pods[p].attempts), at: at)
+    }
+
+    static let podMaxInUnschedulablePodsDuration = 300.0
+    static let unschedulableFlushPeriod = SimTime.seconds(30)
 
     // MARK: Events
 

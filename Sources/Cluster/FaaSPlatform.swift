@@ -44,6 +44,10 @@ extension ClusterSimulator {
                 f.average = AverageRequestsScaler(target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
                 f.interval = window
             case .hpa(let metric, let target, let period, let window):
+                guard spec.minReplicas >= 1 else {
+                    throw ClusterError("function '\(spec.name)': the hpa scaler needs min replicas ≥ 1 (Kubernetes validates minReplicas ≥ 1)",
+                                       hint: "set min to 1, or use the kpa scaler to scale to zero")
+                }
                 f.hpa = HorizontalPodAutoscaler(metric: metric, target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas,
                                                 stabilizationWindow: window)
                 f.interval = period
@@ -269,18 +273,23 @@ extension ClusterSimulator {
         faas.replicas[r].blockIOInUse += blockIO
         faas.functions[f].runningCPU += cpu
         changeUsage(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
+        faas.requests[slot].energyMark = energyIntegral(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO)
         if scenario.slowdownWhenOversubscribed {
             let demand = usage[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
         }
         let memory = plannedMemory ?? spec.memoryPerInvocation?.sample(using: &executionRandom)
         if let memory, let limit = spec.memoryLimit, memory > Double(limit) {
+            // Memory grows linearly from 0 to its peak over the run; the container is killed
+            // when it crosses the limit.
             faas.requests[slot].memoryKill = true
-            duration *= 0.5  // killed part-way through
+            duration *= Double(limit) / memory
         }
         if let timeout = spec.timeout, duration > timeout {
+            // The time limit comes first: a timeout, whatever the memory would have done.
             duration = timeout
-            if !faas.requests[slot].memoryKill { faas.requests[slot].failure = .timeout }
+            faas.requests[slot].memoryKill = false
+            faas.requests[slot].failure = .timeout
         }
         queue.schedule(.invocationEnd(request: Int32(slot), token: tokenFor(slot, replica: r)), at: now + .seconds(duration))
     }
@@ -313,7 +322,7 @@ extension ClusterSimulator {
         faas.replicas[r].blockIOInUse -= req.blockIO
         faas.functions[f].runningCPU -= cpu
         let duration = t - req.execStart
-        faas.functions[f].energy += dynamicPower(node: n, cpu: cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO) * duration
+        chargeEnergy(slot, function: f, node: n)
         let memory = Double(spec.memoryLimit ?? spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes)
         faas.functions[f].gbSeconds += memory / 1e9 * duration
         if faas.requests[slot].memoryKill {
@@ -387,6 +396,21 @@ extension ClusterSimulator {
         usage[n].blockIOInUse = max(0, usage[n].blockIOInUse + blockIO)
     }
 
+    /// The node's per-unit energy integrals weighted by a use of its resources.
+    func energyIntegral(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
+        let h = usage[n]
+        return cpu * h.cpuEnergyPerUnit + gpu * h.gpuEnergyPerUnit + network * h.networkEnergyPerUnit + blockIO * h.blockIOEnergyPerUnit
+    }
+
+    /// Charges an invocation ending now (the node's usage already advanced to now) its share
+    /// of the node's dynamic energy since it started.
+    mutating func chargeEnergy(_ slot: Int, function f: Int, node n: Int) {
+        let req = faas.requests[slot]
+        let energy = max(0, energyIntegral(node: n, cpu: req.cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO) - req.energyMark)
+        faas.functions[f].energy += energy
+        usage[n].attributedEnergy += energy
+    }
+
     /// Power above idle for the given use of a node: linear in each resource's utilisation,
     /// every utilisation capped at 100 %.
     func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
@@ -402,11 +426,25 @@ extension ClusterSimulator {
         let dt = t - usage[n].lastUsageChange
         guard dt > 0 else { return }
         let capacity = max(1, Double(hot[n].capacity.cpuMillis))
-        let utilisation = min(1, usage[n].cpuInUse / capacity)  // never above 100 %
+        let h = usage[n]
+        let utilisation = min(1, h.cpuInUse / capacity)  // never above 100 %
         usage[n].busyIntegral += utilisation * dt
+        // Each resource's power, capped at full use, shared in proportion to use:
+        // watts × min(1, use / capacity) / use = watts / max(capacity, use) per unit.
+        if h.cpuInUse > 0 { usage[n].cpuEnergyPerUnit += h.cpuWatts / max(capacity, h.cpuInUse) * dt }
+        if h.gpuInUse > 0, h.gpuWatts > 0 {
+            usage[n].gpuEnergyPerUnit += h.gpuWatts / max(Double(hot[n].capacity.gpus), h.gpuInUse) * dt
+        }
+        if h.networkInUse > 0, h.networkWatts > 0 { usage[n].networkEnergyPerUnit += h.networkWatts / max(h.networkCapacity, h.networkInUse) * dt }
+        if h.blockIOInUse > 0, h.blockIOWatts > 0 { usage[n].blockIOEnergyPerUnit += h.blockIOWatts / max(h.blockIOCapacity, h.blockIOInUse) * dt }
         usage[n].dynamicEnergy += dynamicPower(node: n, cpu: usage[n].cpuInUse, gpu: usage[n].gpuInUse, network: usage[n].networkInUse,
                                              blockIO: usage[n].blockIOInUse) * dt
         usage[n].lastUsageChange = t
+    }
+
+    /// Seconds a node has been up so far.
+    func nodeUpSeconds(_ n: Int) -> Double {
+        usage[n].upSeconds + (hot[n].isUp ? now.seconds - usage[n].upSince : 0)
     }
 
     /// Energy a node used so far: idle power over its up time plus the dynamic part.
@@ -551,6 +589,7 @@ extension ClusterSimulator {
             let n = faas.replicas[r].node
             let rep = faas.replicas[r]
             changeUsage(node: n, cpu: -rep.cpuInUse, gpu: -rep.gpuInUse, network: -rep.networkInUse, blockIO: -rep.blockIOInUse, at: now.seconds)
+            for slot in rep.runningSlots { chargeEnergy(Int(slot), function: f, node: n) }
             integrate(f, at: now.seconds)
             faas.functions[f].runningCPU -= rep.cpuInUse
             faas.functions[f].running -= rep.running
@@ -626,7 +665,7 @@ extension ClusterSimulator {
             now: t, replicas: fn.replicas.count, readyReplicas: fn.ready.count, arrivals: fn.arrivalsSinceTick, interval: interval,
             averageConcurrency: interval > 0 ? fn.concurrencyIntegral / interval : 0,
             averageCPUMillis: interval > 0 ? fn.cpuIntegral / interval : 0,
-            cpuRequestMillis: Double(fn.spec.images[0].requests.cpuMillis))
+            cpuRequestMillis: meanReadyCPURequest(f))
         faas.functions[f].arrivalsSinceTick = 0
         faas.functions[f].concurrencyIntegral = 0
         faas.functions[f].cpuIntegral = 0
@@ -638,8 +677,11 @@ extension ClusterSimulator {
         if faas.functions[f].kpa != nil { decision = faas.functions[f].kpa?.decide(inputs) }
         if var d = decision {
             // Scale to zero waits for the keep-alive period (KPA has its own rule).
-            if d.desired == 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive, t - fn.lastActivity < keepAlive {
-                d.desired = max(1, min(fn.replicas.count, 1))
+            // (It keeps a replica that exists; it never brings one back.)
+            if d.desired == 0, fn.replicas.count > 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive,
+               t - fn.lastActivity < keepAlive
+            {
+                d.desired = 1
                 d.reason += "; kept alive"
             }
             scale(f, to: d.desired, reason: d.reason, inputs: inputs)
@@ -648,6 +690,16 @@ extension ClusterSimulator {
         if isFaaSActive || runLimit != .infinity {
             queue.schedule(.scalerTick(function: f), at: now + .seconds(fn.interval))
         }
+    }
+
+    /// The CPU request of the function's ready replicas, averaged: each runs the image the
+    /// ranking gave it, and the HPA divides the CPU used by the sum of their requests.
+    func meanReadyCPURequest(_ f: Int) -> Double {
+        let fn = faas.functions[f]
+        guard !fn.ready.isEmpty else { return Double(fn.spec.images[0].requests.cpuMillis) }
+        var total = 0.0
+        for r in fn.ready { total += Double(pods[faas.replicas[r].pod].spec.requests.cpuMillis) }
+        return total / Double(fn.ready.count)
     }
 
     mutating func idleCheck(_ f: Int, generation: Int) {

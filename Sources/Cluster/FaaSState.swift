@@ -54,6 +54,9 @@ struct FaaSState {
         var gpu: Double = 0
         var network: Double = 0
         var blockIO: Double = 0
+        /// The node's energy-per-unit integrals weighted by this invocation's use, at its start
+        /// (its energy is the same sum at its end minus this).
+        var energyMark: Double = 0
     }
 
     struct Replica {

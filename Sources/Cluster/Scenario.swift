@@ -41,13 +41,41 @@ public struct ClusterScenario: Sendable {
         /// used layers until below `lowThreshold`.
         public var imageGCHighThreshold: Double
         public var imageGCLowThreshold: Double
+        /// How often image GC runs (kubelet's `ImageGCPeriod`, 5 min), in seconds.
+        public var imageGCPeriod: Double
+        /// Layers younger than this (since they were pulled) are not collected
+        /// (`imageMinimumGCAge`, 2 min), in seconds.
+        public var imageMinimumGCAge: Double
+        /// Pull one image at a time per node (kubelet's `serializeImagePulls`, default true).
+        public var serializeImagePulls: Bool
+        /// With `serializeImagePulls` false: at most this many images pulled at once per node
+        /// (`maxParallelImagePulls`); `nil` is no limit.
+        public var maxParallelImagePulls: Int?
+        /// Unpack an image's layers one after another in layer order, as containerd does
+        /// (downloads still run in parallel); false unpacks each layer as soon as it is downloaded.
+        public var orderedExtraction: Bool
 
         public init(extractionBytesPerSecond: Double = 200 * Double(Units.MB), imageGCHighThreshold: Double = 0.85,
-                    imageGCLowThreshold: Double = 0.80)
+                    imageGCLowThreshold: Double = 0.80, imageGCPeriod: Double = 300, imageMinimumGCAge: Double = 120,
+                    serializeImagePulls: Bool = true, maxParallelImagePulls: Int? = nil, orderedExtraction: Bool = true)
         {
             self.extractionBytesPerSecond = extractionBytesPerSecond
             self.imageGCHighThreshold = imageGCHighThreshold
             self.imageGCLowThreshold = imageGCLowThreshold
+            self.imageGCPeriod = imageGCPeriod
+            self.imageMinimumGCAge = imageMinimumGCAge
+            self.serializeImagePulls = serializeImagePulls
+            self.maxParallelImagePulls = maxParallelImagePulls
+            self.orderedExtraction = orderedExtraction
+        }
+
+        /// Every image and layer of a node pulled at once, each layer unpacked as soon as it is
+        /// downloaded (the model before serialised pulls and ordered unpacking).
+        public static let allAtOnce = KubeletConfig(serializeImagePulls: false, orderedExtraction: false)
+
+        /// Images a node pulls at once.
+        public var parallelImagePulls: Int {
+            serializeImagePulls ? 1 : max(1, maxParallelImagePulls ?? Int.max)
         }
     }
 

@@ -69,6 +69,15 @@ public struct ClusterSummary: Hashable, Sendable {
         public var cachedBytes: Int64
         /// Idle power over the node's up time plus the dynamic part, in joules.
         public var energyJoules: Double
+        /// The part of `energyJoules` above idle power.
+        public var dynamicEnergyJoules: Double = 0
+        /// Dynamic energy charged to the functions' invocations on the node (at most
+        /// `dynamicEnergyJoules`).
+        public var functionEnergyJoules: Double = 0
+        /// Seconds the node has been up (joined and not failed).
+        public var upSeconds: Double = 0
+        /// Idle power plus every resource's full dynamic power: the most the node can draw.
+        public var maxWatts: Double = 0
     }
 
     public var simulatedTime: SimTime
@@ -115,7 +124,9 @@ extension ClusterSimulator {
                 node: n.spec.name, deviceType: n.spec.deviceType, isUp: h.isUp, pods: h.podCount,
                 cpuFraction: h.capacity.cpuMillis > 0 ? Double(h.allocated.cpuMillis) / Double(h.capacity.cpuMillis) : 0,
                 memoryFraction: h.capacity.memoryBytes > 0 ? Double(h.allocated.memoryBytes) / Double(h.capacity.memoryBytes) : 0,
-                cachedBytes: n.cachedBytes, energyJoules: nodeEnergy(i))
+                cachedBytes: n.cachedBytes, energyJoules: nodeEnergy(i), dynamicEnergyJoules: nodeEnergy(i) - n.spec.idleWatts * nodeUpSeconds(i),
+                functionEnergyJoules: usage[i].attributedEnergy, upSeconds: nodeUpSeconds(i),
+                maxWatts: n.spec.idleWatts + usage[i].cpuWatts + usage[i].gpuWatts + usage[i].networkWatts + usage[i].blockIOWatts)
         }
         return ClusterSummary(
             simulatedTime: now, events: eventsProcessed, pods: pods.count,

@@ -433,13 +433,40 @@ public struct ScenarioFile: Sendable {
 
     static func readKubelet(_ r: inout ScenarioReader, _ top: YAMLMapping) -> ClusterScenario.KubeletConfig {
         var config = ClusterScenario.KubeletConfig()
-        guard let m = r.mapping(top["kubelet"], at: "kubelet", known: ["extractionRate", "imageGC"]) else { return config }
+        guard let m = r.mapping(top["kubelet"], at: "kubelet",
+                                known: ["extractionRate", "imageGC", "serializeImagePulls", "maxParallelImagePulls", "orderedExtraction"]) else { return config }
         if let rate = r.bandwidth(m, "extractionRate", at: "kubelet") { config.extractionBytesPerSecond = rate }
-        if let gc = r.mapping(m["imageGC"], at: "kubelet.imageGC", known: ["high", "low"]) {
+        if let gc = r.mapping(m["imageGC"], at: "kubelet.imageGC", known: ["high", "low", "period", "minimumAge"]) {
             config.imageGCHighThreshold = r.fraction(gc, "high", at: "kubelet.imageGC") ?? config.imageGCHighThreshold
             config.imageGCLowThreshold = r.fraction(gc, "low", at: "kubelet.imageGC") ?? config.imageGCLowThreshold
             if config.imageGCLowThreshold > config.imageGCHighThreshold {
                 r.fail("imageGC.low must not exceed imageGC.high", at: "kubelet.imageGC")
+            }
+            if let period = r.seconds(gc, "period", at: "kubelet.imageGC") {
+                if period > 0 { config.imageGCPeriod = period } else { r.fail("imageGC.period must be a positive duration", at: "kubelet.imageGC.period") }
+            }
+            if let age = r.seconds(gc, "minimumAge", at: "kubelet.imageGC") {
+                if age >= 0 { config.imageMinimumGCAge = age } else { r.fail("imageGC.minimumAge must not be negative", at: "kubelet.imageGC.minimumAge") }
+            }
+        }
+        func flag(_ key: String) -> Bool? {
+            guard let v = m[key] else { return nil }
+            guard let b = v.bool else {
+                r.fail("kubelet.\(key) is true or false, found \(ScenarioReader.show(v))", at: "kubelet.\(key)")
+                return nil
+            }
+            return b
+        }
+        if let serialize = flag("serializeImagePulls") { config.serializeImagePulls = serialize }
+        if let ordered = flag("orderedExtraction") { config.orderedExtraction = ordered }
+        if let limit = r.int(m, "maxParallelImagePulls", at: "kubelet", min: 1) {
+            if config.serializeImagePulls {
+                // The kubelet's configuration validation refuses maxParallelImagePulls above 1
+                // with serialised pulls.
+                r.fail("kubelet.maxParallelImagePulls needs serializeImagePulls: false", at: "kubelet.maxParallelImagePulls",
+                       hint: "add serializeImagePulls: false, or drop maxParallelImagePulls")
+            } else {
+                config.maxParallelImagePulls = limit
             }
         }
         return config

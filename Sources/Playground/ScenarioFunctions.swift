@@ -288,6 +288,13 @@ extension ScenarioFile {
             }
             spec.scaler = .hpa(metric: metric, target: positive("target", metric == .cpu ? 0.5 : 10), syncPeriod: duration("syncPeriod", 15),
                                stabilizationWindow: r.seconds(s, "stabilizationWindow", at: p) ?? 300)
+            if spec.minReplicas < 1 {
+                // The HorizontalPodAutoscaler API refuses minReplicas 0 ("must be greater than or
+                // equal to 1") unless the alpha HPAScaleToZero gate is on.
+                r.fail("scaling.min must be at least 1 with the hpa scaler, as Kubernetes validates minReplicas",
+                       at: YAMLPath.key(p, s["min"] != nil ? "min" : "scaler"),
+                       hint: "set min: 1, or use the kpa scaler to scale to zero")
+            }
         case "kpa":
             spec.scaler = .kpa(targetConcurrency: positive("target", 100), utilization: positive("utilization", 0.7), stableWindow: duration("stableWindow", 60),
                                panicWindowPercent: positive("panicWindowPercent", 10), panicThreshold: positive("panicThreshold", 2),

@@ -93,19 +93,126 @@ struct AutoscalerTests {
         #expect(last == 1)
     }
 
-    @Test("KPA scales to zero only after a stable window without traffic plus the grace period")
-    func kpaScaleToZero() {
-        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, stableWindow: 60, scaleToZeroGrace: 30, maxReplicas: 10)
+    /// Knative's KPA reconciler (knative/serving pkg/reconciler/autoscaling/kpa/scaler.go,
+    /// `handleScaleToZero`): the revision goes inactive after a stable window at desired 0, and the
+    /// last pod goes as soon as the activator is in the path; `scale-to-zero-grace-period` is "the
+    /// upper bound time limit that the system will wait internally for scale-from-zero machinery
+    /// to be in place" (config/core/configmaps/autoscaler.yaml). The old model always waited the
+    /// whole grace period on top of the stable window.
+    @Test("KPA scales to zero after an idle stable window plus the activator's delay, the grace period being its upper bound",
+          arguments: [(0.0, 60.0), (10.0, 70.0), (100.0, 90.0)])
+    func kpaScaleToZero(activatorDelay: Double, zeroAt: Double) {
+        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, stableWindow: 60, scaleToZeroGrace: 30, activatorDelay: activatorDelay,
+                                  maxReplicas: 10)
+        // Last traffic in the tick ending at 0 s.
         _ = k.decide(Self.inputs(now: 0, replicas: 1, arrivals: 5, interval: 2, concurrency: 5))
         var t = 2.0
         var last = 1
-        while t <= 88 {
+        while t < zeroAt {
             last = k.decide(Self.inputs(now: t, replicas: last, arrivals: 0, interval: 2, concurrency: 0)).desired
             #expect(last >= 1, "scaled to zero too early at \(t)")
             t += 2
         }
-        #expect(k.decide(Self.inputs(now: 92, replicas: last, arrivals: 0, interval: 2, concurrency: 0)).desired == 0)
+        // 0 + 60 s stable window + min(30 s grace, activator delay).
+        #expect(k.decide(Self.inputs(now: zeroAt, replicas: last, arrivals: 0, interval: 2, concurrency: 0)).desired == 0)
         // A request at zero brings one replica back.
-        #expect(k.decide(Self.inputs(now: 94, replicas: 0, ready: 0, arrivals: 1, interval: 2, concurrency: 1)).desired == 1)
+        #expect(k.decide(Self.inputs(now: zeroAt + 2, replicas: 0, ready: 0, arrivals: 1, interval: 2, concurrency: 1)).desired == 1)
+    }
+
+    /// knative/serving pkg/autoscaler/aggregation/max (timed float buckets) `WindowAverage`
+    /// averages exactly the last `window` of buckets; the 6 s panic window at a 2 s tick is the
+    /// samples of the last three ticks. Samples 0, 30, 30, 35 at 2, 4, 6, 8 s, target 10, 2 ready:
+    /// at 8 s the panic average is (30 + 30 + 35) / 3 = 31.67 → dppc = ceil(3.167) = 4, and
+    /// 4 / 2 ≥ 2 → panic; desired = max(stable ceil(95 / 4 / 10) = 3, panic 4) = 4. Averaging 8 s
+    /// (the sample at 2 s too) gives 95 / 4 = 23.75 → 3 → no panic: the burst seen a tick late.
+    @Test("KPA panic window averages exactly its 6 s")
+    func kpaPanicWindowLength() {
+        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, stableWindow: 60, maxReplicas: 100)
+        for (t, c) in [(2.0, 0.0), (4, 30), (6, 30)] {
+            let d = k.decide(Self.inputs(now: t, replicas: 2, ready: 2, interval: 2, concurrency: c))
+            #expect(!d.reason.contains("; panic"), "no panic yet at \(t)")
+        }
+        let d = k.decide(Self.inputs(now: 8, replicas: 2, ready: 2, interval: 2, concurrency: 35))
+        #expect(d.reason.contains("; panic"))
+        #expect(d.desired == 4)
+    }
+
+    /// Stable window of 10 s at a 2 s tick: a sample exactly 10 s old is outside
+    /// (`autoscaler.go` reads `StableAndPanicConcurrency` over `(now − window, now]`).
+    @Test("KPA stable window leaves out the sample taken exactly one window ago")
+    func kpaStableWindowLength() {
+        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, stableWindow: 10, panicThreshold: 1000, maxReplicas: 100)
+        _ = k.decide(Self.inputs(now: 2, replicas: 1, arrivals: 1, interval: 2, concurrency: 100))
+        for t in [4.0, 6, 8] { _ = k.decide(Self.inputs(now: t, replicas: 2, ready: 1, interval: 2)) }
+        // At 10 s the window (0, 10] still holds the 100: 100 / 5 = 20 → ceil(20 / 10) = 2.
+        #expect(k.decide(Self.inputs(now: 10, replicas: 2, ready: 1, interval: 2)).desired == 2)
+        // At 12 s the window (2, 12] does not: average 0 → 0 (a whole idle stable window since 2 s).
+        #expect(k.decide(Self.inputs(now: 12, replicas: 2, ready: 1, interval: 2)).desired == 0)
+    }
+
+    /// `autoscaler.go`: `isOverPanicThreshold := dppc/readyPodsCount >= spec.PanicThreshold` uses
+    /// the raw `dppc`, before the [maxScaleDown, maxScaleUp] clamp. maxScaleUpRate 1.5 with 2
+    /// ready: upper bound ceil(3) = 3. Panic average 50, target 10: raw dppc 5, 5 / 2 = 2.5 ≥ 2 →
+    /// panic (the clamped 3 / 2 = 1.5 would not); desired = max(3, 3) = 3.
+    @Test("KPA tests the panic threshold on the unclamped panic pod count")
+    func kpaPanicThresholdUnclamped() {
+        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, maxScaleUpRate: 1.5, maxReplicas: 100)
+        let d = k.decide(Self.inputs(now: 2, replicas: 2, ready: 2, interval: 2, concurrency: 50))
+        #expect(d.reason.contains("; panic"))
+        #expect(d.desired == 3)
+    }
+
+    /// `autoscaler.go` un-panics only when `a.panicTime.Add(spec.StableWindow).Before(now)`:
+    /// strictly later than panic time + stable window. Panic at 2 s (40 in flight, target 10, one
+    /// ready → dppc 4); then 10 in flight over 4 ready, below the threshold. At 62 s = 2 + 60 the
+    /// panic still holds the maximum 4; at 64 s it ends and the stable count rules: average 10 →
+    /// dspc 1, raised to the scale-down bound floor(4 / 2) = 2.
+    @Test("KPA panic ends only once panic time + stable window is strictly before now")
+    func kpaPanicEnd() {
+        var k = KnativeAutoscaler(targetConcurrency: 10, utilization: 1, stableWindow: 60, maxReplicas: 100)
+        #expect(k.decide(Self.inputs(now: 2, replicas: 1, ready: 1, arrivals: 1, interval: 2, concurrency: 40)).desired == 4)
+        var t = 4.0
+        while t < 62 {
+            #expect(k.decide(Self.inputs(now: t, replicas: 4, ready: 4, arrivals: 1, interval: 2, concurrency: 10)).desired == 4)
+            t += 2
+        }
+        #expect(k.decide(Self.inputs(now: 62, replicas: 4, ready: 4, arrivals: 1, interval: 2, concurrency: 10)).desired == 4)
+        #expect(k.decide(Self.inputs(now: 64, replicas: 4, ready: 4, arrivals: 1, interval: 2, concurrency: 10)).desired == 2)
+    }
+
+    /// kubernetes pkg/controller/podautoscaler/horizontal.go `stabilizeRecommendationWithBehaviors`
+    /// keeps recommendations whose timestamp is `After(now − window)`: one exactly 300 s old is out.
+    @Test("HPA: a recommendation exactly 300 s old is outside the stabilisation window")
+    func hpaWindowEdge() {
+        var h = HorizontalPodAutoscaler(metric: .cpu, target: 0.5, minReplicas: 1, maxReplicas: 100)
+        // t = 0: 10 pods at 50 % → hold 10 (recommendation 10).
+        #expect(h.decide(Self.inputs(now: 0, replicas: 10, cpu: 5000, cpuRequest: 1000)).desired == 10)
+        // t = 285: 10 % → recommendation ceil(0.2 × 10) = 2, held at 10 by the window.
+        #expect(h.decide(Self.inputs(now: 285, replicas: 10, cpu: 1000, cpuRequest: 1000)).desired == 10)
+        // t = 300: the 10 from t = 0 is exactly 300 s old and out; the highest left is 2.
+        #expect(h.decide(Self.inputs(now: 300, replicas: 10, cpu: 1000, cpuRequest: 1000)).desired == 2)
+    }
+
+    /// horizontal.go `calculateScaleUpLimitWithScalingRules` with the default scale-up rules (Pods
+    /// 4 and Percent 100 per 15 s, selectPolicy Max): the limit is from the replica count at the
+    /// period's start (current − added in the last 15 s), not from the current count. With a 5 s
+    /// sync period: 2 → 6 at 0 s; at 5 s and 10 s the period started at 2, so max(2 + 4, 2 × 2) = 6
+    /// holds; at 15 s the 0 s event is 15 s old (not `After(now − 15 s)`), the period starts at 6
+    /// and the limit is max(6 + 4, 12) = 12.
+    @Test("HPA: the default scale-up limit is per 15 s policy period from the period's start")
+    func hpaScaleUpPeriod() {
+        var h = HorizontalPodAutoscaler(metric: .cpu, target: 0.5, minReplicas: 1, maxReplicas: 100)
+        #expect(h.decide(Self.inputs(now: 0, replicas: 2, cpu: 10_000, cpuRequest: 1000)).desired == 6)
+        #expect(h.decide(Self.inputs(now: 5, replicas: 6, ready: 6, cpu: 30_000, cpuRequest: 1000)).desired == 6)
+        #expect(h.decide(Self.inputs(now: 10, replicas: 6, ready: 6, cpu: 30_000, cpuRequest: 1000)).desired == 6)
+        #expect(h.decide(Self.inputs(now: 15, replicas: 6, ready: 6, cpu: 30_000, cpuRequest: 1000)).desired == 12)
+    }
+
+    /// horizontal.go `reconcileAutoscaler`: `if scale.Spec.Replicas == 0 && minReplicas != 0`
+    /// autoscaling is disabled and the target stays at 0.
+    @Test("HPA leaves a target at 0 replicas alone")
+    func hpaIdleAtZero() {
+        var h = HorizontalPodAutoscaler(metric: .rps, target: 1, minReplicas: 1, maxReplicas: 10)
+        #expect(h.decide(Self.inputs(replicas: 0, ready: 0, arrivals: 100)).desired == 0)
     }
 }

@@ -24,6 +24,28 @@ struct FaaSScenarioTests {
         }
     }
 
+    @Test("hpa with min 0 is refused at its position, as the HorizontalPodAutoscaler API refuses minReplicas 0")
+    func hpaMinZero() {
+        // kubernetes pkg/apis/autoscaling/validation: minReplicas "must be greater than or equal to 1"
+        // (0 only behind the alpha HPAScaleToZero gate).
+        var problems: [ScenarioError.Problem] = []
+        do {
+            _ = try ScenarioFile.parse(Self.base + """
+                functions:
+                  - {name: api, image: img, scaling: {min: 0, max: 4, scaler: hpa}}
+                """, file: "f.yaml")
+        } catch let error as ScenarioError {
+            problems = error.problems
+        } catch {}
+        #expect(problems.count == 1)
+        #expect(problems.first?.mark?.line == 4)  // the function line
+        #expect(problems.first?.message.contains("scaling.min must be at least 1 with the hpa scaler") == true)
+        #expect(Self.problems(Self.base + """
+            functions:
+              - {name: api, image: img, scaling: {min: 1, max: 4, scaler: hpa}}
+            """).isEmpty)
+    }
+
     @Test("functions, scalers and workloads are read")
     func reads() throws {
         let text = Self.base + """
@@ -37,7 +59,7 @@ struct FaaSScenarioTests {
                 memoryLimit: 512Mi
                 memoryPerInvocation: {min: 100Mi, max: 200Mi}
                 loadBalancer: least-outstanding
-                scaling: {min: 0, max: 8, scaler: hpa, metric: rps, target: 10, keepAlive: 2m}
+                scaling: {min: 1, max: 8, scaler: hpa, metric: rps, target: 10, keepAlive: 2m}
               - {name: job, image: img, forking: {overhead: 5ms}, scaling: {scaler: kpa, target: 4}}
             workloads:
               - {function: api, pattern: sine, rate: 10, amplitude: 5, period: 1m, duration: 5m}

@@ -65,6 +65,8 @@ struct RobustnessTests {
                                         minReplicas: pick([0, 1]), maxReplicas: pick([1, 3]), scaler: pick(scalers))
                 if rng.next() % 2 == 0 { spec.timeout = 0.5 }
                 if rng.next() % 2 == 0 { spec.memoryLimit = 200 * Units.MiB; spec.memoryPerInvocation = .uniform(min: 1e8, max: 3e8) }
+                // The HPA needs minReplicas ≥ 1, as the Kubernetes API validates it.
+                if case .hpa = spec.scaler { spec.minReplicas = 1 }
                 if spec.minReplicas == 0 { spec.keepAlive = 10 }
                 if rng.next() % 2 == 0 { spec.images.append(FunctionImage(image: "img0", requests: Resources(cpuMillis: 100))) }
                 functions.append(spec)

@@ -132,6 +132,38 @@ struct ScenarioFileTests {
         #expect(s.cluster.kubelet.imageGCHighThreshold == 0.9)
         #expect(s.cluster.failures.first?.recoversAt == .seconds(60))
     }
+
+    @Test("kubelet pull and GC settings are read, with positioned errors")
+    func kubeletPulls() throws {
+        // Defaults as the kubelet's: serialised pulls, ImageGCPeriod 5 min, imageMinimumGCAge 2 min.
+        let defaults = try ScenarioFile.parse(Self.minimal, file: "s.yaml").cluster.kubelet
+        #expect(defaults.serializeImagePulls && defaults.parallelImagePulls == 1 && defaults.orderedExtraction)
+        #expect(defaults.imageGCPeriod == 300 && defaults.imageMinimumGCAge == 120)
+        let text = Self.minimal + """
+
+            kubelet:
+              serializeImagePulls: false
+              maxParallelImagePulls: 3
+              orderedExtraction: false
+              imageGC: {period: 1m, minimumAge: 30s}
+            """
+        let k = try ScenarioFile.parse(text, file: "s.yaml").cluster.kubelet
+        #expect(!k.serializeImagePulls && k.parallelImagePulls == 3 && !k.orderedExtraction)
+        #expect(k.imageGCPeriod == 60 && k.imageMinimumGCAge == 30)
+        let lines = Self.minimal.split(separator: "\n", omittingEmptySubsequences: false).count
+        let bad = Self.problems(Self.minimal + """
+
+            kubelet:
+              maxParallelImagePulls: 2
+              serializeImagePulls: maybe
+            """)
+        #expect(bad.count == 2)
+        let limit = try #require(bad.first { $0.message.contains("maxParallelImagePulls needs serializeImagePulls: false") })
+        #expect(limit.mark?.line == lines + 2)
+        let flag = try #require(bad.first { $0.message.contains("serializeImagePulls is true or false") })
+        #expect(flag.mark?.line == lines + 3)
+        #expect(Self.problems(Self.minimal + "\nkubelet: {serializeImagePulls: false, maxParallelImagePulls: 0}\n").count == 1)
+    }
 }
 
 /// Consistency checks: each scenario has a knob calibrated to one published figure (see the
