@@ -659,13 +659,9 @@ extension ClusterSimulator {
     mutating func scalerTick(_ f: Int) {
         let t = now.seconds
         integrate(f, at: t)
-        let fn = faas.functions[f]
-        let interval = t - fn.lastTick
-        let inputs = ScalingInputs(
-            now: t, replicas: fn.replicas.count, readyReplicas: fn.ready.count, arrivals: fn.arrivalsSinceTick, interval: interval,
-            averageConcurrency: interval > 0 ? fn.concurrencyIntegral / interval : 0,
-            averageCPUMillis: interval > 0 ? fn.cpuIntegral / interval : 0,
-            cpuRequestMillis: meanReadyCPURequest(f))
+        // Read what the decision needs into plain values: holding a copy of the function's state
+        // across the mutations below would make every append to its timelines copy them.
+        let (inputs, keepAlive, lastActivity, tickInterval) = scalingInputs(f, at: t)
         faas.functions[f].arrivalsSinceTick = 0
         faas.functions[f].concurrencyIntegral = 0
         faas.functions[f].cpuIntegral = 0
@@ -678,8 +674,8 @@ extension ClusterSimulator {
         if var d = decision {
             // Scale to zero waits for the keep-alive period (KPA has its own rule).
             // (It keeps a replica that exists; it never brings one back.)
-            if d.desired == 0, fn.replicas.count > 0, faas.functions[f].kpa == nil, let keepAlive = fn.spec.keepAlive,
-               t - fn.lastActivity < keepAlive
+            if d.desired == 0, inputs.replicas > 0, faas.functions[f].kpa == nil, let keepAlive,
+               t - lastActivity < keepAlive
             {
                 d.desired = 1
                 d.reason += "; kept alive"
@@ -688,8 +684,19 @@ extension ClusterSimulator {
         }
         // Periodic work stops once no request is left, unless the run has a time limit.
         if isFaaSActive || runLimit != .infinity {
-            queue.schedule(.scalerTick(function: f), at: now + .seconds(fn.interval))
+            queue.schedule(.scalerTick(function: f), at: now + .seconds(tickInterval))
         }
+    }
+
+    func scalingInputs(_ f: Int, at t: Double) -> (ScalingInputs, keepAlive: Double?, lastActivity: Double, interval: Double) {
+        let fn = faas.functions[f]
+        let interval = t - fn.lastTick
+        let inputs = ScalingInputs(
+            now: t, replicas: fn.replicas.count, readyReplicas: fn.ready.count, arrivals: fn.arrivalsSinceTick, interval: interval,
+            averageConcurrency: interval > 0 ? fn.concurrencyIntegral / interval : 0,
+            averageCPUMillis: interval > 0 ? fn.cpuIntegral / interval : 0,
+            cpuRequestMillis: meanReadyCPURequest(f))
+        return (inputs, fn.spec.keepAlive, fn.lastActivity, fn.interval)
     }
 
     /// The CPU request of the function's ready replicas, averaged: each runs the image the

@@ -272,6 +272,13 @@ extension ScenarioFile {
             if v < Limits.minPeriod { r.fail("scaling.\(key) must be a duration of at least 1ms", at: YAMLPath.key(p, key)) }
             return max(v, Limits.minPeriod)
         }
+        /// A window holds one sample per period, and every decision reads the whole window.
+        func windowFits(_ window: Double, _ period: Double, _ windowKey: String, _ periodKey: String) {
+            if window / period > Double(Limits.maxSamplesPerWindow) {
+                r.fail("scaling.\(windowKey) holds more than \(Limits.maxSamplesPerWindow) samples of scaling.\(periodKey)", at: YAMLPath.key(p, periodKey),
+                       hint: "make \(periodKey) at least \(windowKey) ÷ \(Limits.maxSamplesPerWindow)")
+            }
+        }
         let kind = r.string(s, "scaler", at: p) ?? (s["target"] != nil ? "average-requests" : spec.scaler.name)
         switch kind {
         case "fixed":
@@ -286,8 +293,10 @@ extension ScenarioFile {
                 r.fail("unknown HPA metric '\(metricText)'", at: YAMLPath.key(p, "metric"), hint: "use cpu, rps or concurrency")
                 return
             }
-            spec.scaler = .hpa(metric: metric, target: positive("target", metric == .cpu ? 0.5 : 10), syncPeriod: duration("syncPeriod", 15),
-                               stabilizationWindow: r.seconds(s, "stabilizationWindow", at: p) ?? 300)
+            let syncPeriod = duration("syncPeriod", 15), window = r.seconds(s, "stabilizationWindow", at: p) ?? 300
+            windowFits(window, syncPeriod, "stabilizationWindow", "syncPeriod")
+            spec.scaler = .hpa(metric: metric, target: positive("target", metric == .cpu ? 0.5 : 10), syncPeriod: syncPeriod,
+                               stabilizationWindow: window)
             if spec.minReplicas < 1 {
                 // The HorizontalPodAutoscaler API refuses minReplicas 0 ("must be greater than or
                 // equal to 1") unless the alpha HPAScaleToZero gate is on.
@@ -296,9 +305,11 @@ extension ScenarioFile {
                        hint: "set min: 1, or use the kpa scaler to scale to zero")
             }
         case "kpa":
-            spec.scaler = .kpa(targetConcurrency: positive("target", 100), utilization: positive("utilization", 0.7), stableWindow: duration("stableWindow", 60),
+            let stableWindow = duration("stableWindow", 60), tick = duration("tick", 2)
+            windowFits(stableWindow, tick, "stableWindow", "tick")
+            spec.scaler = .kpa(targetConcurrency: positive("target", 100), utilization: positive("utilization", 0.7), stableWindow: stableWindow,
                                panicWindowPercent: positive("panicWindowPercent", 10), panicThreshold: positive("panicThreshold", 2),
-                               scaleToZeroGrace: r.seconds(s, "scaleToZeroGrace", at: p) ?? 30, tick: duration("tick", 2))
+                               scaleToZeroGrace: r.seconds(s, "scaleToZeroGrace", at: p) ?? 30, tick: tick)
         default:
             r.fail("unknown scaler '\(kind)'", at: YAMLPath.key(p, "scaler"), hint: "use fixed, request-rate, average-requests, hpa or kpa")
         }

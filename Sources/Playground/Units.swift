@@ -33,6 +33,8 @@ public enum Limits {
     public static let maxWatts: Double = 1_000_000
     /// Shortest period of periodic work (monitoring, scaler ticks and sync periods): 1 ms.
     public static let minPeriod: Double = 0.001
+    /// Samples one scaler window holds (stable window ÷ tick, stabilisation window ÷ sync period).
+    public static let maxSamplesPerWindow = 10_000
     /// Workers of one replica's watchdog.
     public static let maxWorkers = 100_000
 

@@ -70,8 +70,8 @@ struct UsabilityTests {
 
     @Test("negative numbers are read as values and refused with the rule", arguments: [
         (["deploy", "x", "--runs", "-5"], "--runs must be 0 or more, not -5"),
-        (["deploy", "x", "--rate", "-1"], "--rate must be positive, not -1.0"),
-        (["deploy", "x", "--start", "-2s"], "--start '-2s' is not a duration"),
+        (["deploy", "x", "--rate", "-1"], "--rate must be a positive number of runs per second, at most 10000000, not -1.0"),
+        (["deploy", "x", "--start", "-2s"], "--start must be 0 or more, not -2s"),
         (["convert", "bp.json", "-o", "-", "--replicas", "-1"], "--replicas must be 0 or more, not -1"),
         (["bench", "convert", "--nodes", "-3"], "--nodes must be between 1 and 100000"),
     ])

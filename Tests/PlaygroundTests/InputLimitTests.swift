@@ -99,6 +99,8 @@ struct InputLimitTests {
         let cases: [(String, String)] = [
             ("functions: [{name: f, image: app, scaling: {scaler: hpa, target: 1e-300}}]", "functions[0].scaling.target"),
             ("functions: [{name: f, image: app, scaling: {scaler: kpa, tick: 1us}}]", "functions[0].scaling.tick"),
+            ("functions: [{name: f, image: app, scaling: {scaler: kpa, tick: 1ms}}]", "functions[0].scaling.tick"),
+            ("functions: [{name: f, image: app, scaling: {scaler: hpa, min: 1, syncPeriod: 1ms, stabilizationWindow: 1h}}]", "functions[0].scaling.syncPeriod"),
             ("functions: [{name: f, image: app, scaling: {max: 100000000}}]", "functions[0].scaling.max"),
             ("functions: [{name: f, image: app, executionTime: {distribution: lognormal, median: 1s, sigma: 1e9}}]", "functions[0].executionTime.sigma"),
             ("functions: [{name: f, image: app, gpuPerInvocation: .inf}]", "functions[0].gpuPerInvocation"),

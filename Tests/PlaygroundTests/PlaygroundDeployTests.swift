@@ -76,12 +76,12 @@ struct PlaygroundDeployTests {
     @Test("AI-Effect pipelines start at their DataSource: four calls a run in Portugal, three in Delft")
     func dataSourceEntries() throws {
         // Portugal: data_loader1 (DataSource) → feature_engineer1 → model_trainer1 → data_generator1 (DataSink).
-        let portugal = try SolutionManifests.load(directory: try Self.solutionFolder("aieffect-portugal-node-sidecar"))
+        let portugal = try Self.loadedSolution("aieffect-portugal-node-sidecar")
         let p = try #require(try Self.run(portugal, runs: 10).pipelineSummaries().first)
         #expect(p.completed == 10 && p.failed == 0 && p.truncated == 0)
         #expect(p.steps.p50 == 4 && p.steps.max == 4)
         // Delft: the second DataSource is reached by a link, so runs start only at the first.
-        let delft = try SolutionManifests.load(directory: try Self.solutionFolder("aieffect-delft-synth-benchmark"))
+        let delft = try Self.loadedSolution("aieffect-delft-synth-benchmark")
         let q = try #require(try Self.run(delft, runs: 10).pipelineSummaries().first)
         #expect(q.completed == 10 && q.steps.max == 3)
     }
