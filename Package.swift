@@ -73,9 +73,10 @@ if Context.environment["KUBEPRINT_FUZZ"] != nil {
     // gold fails on the sanitizers' debug information; lld ships with the toolchain.
     let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
     package.targets += [
-        .executableTarget(name: "ScenarioFuzz", dependencies: ["Playground", "Cluster", "Simulation"], path: "Fuzz/Scenario",
+        .target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict),
+        .executableTarget(name: "ScenarioFuzz", dependencies: ["FuzzSupport", "Playground", "Cluster", "Simulation"], path: "Fuzz/Scenario",
                           swiftSettings: strict, linkerSettings: fuzzLinking),
-        .executableTarget(name: "SolutionFuzz", dependencies: ["Playground", "Cluster", "Simulation"], path: "Fuzz/Solution",
+        .executableTarget(name: "SolutionFuzz", dependencies: ["FuzzSupport", "Playground", "Cluster", "Simulation"], path: "Fuzz/Solution",
                           swiftSettings: strict, linkerSettings: fuzzLinking),
     ]
 }

@@ -15,3 +15,4 @@ fi
 .build/release/kubeprint bench cluster --nodes 5000 --pods 500,5000,50000
 .build/release/kubeprint bench faas --requests 100000,1000000,10000000
 .build/release/kubeprint bench engine
+.build/release/kubeprint bench yaml

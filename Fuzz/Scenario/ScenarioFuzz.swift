@@ -2,6 +2,7 @@
 // it and run for a bounded number of events. Neither may crash, trap or run unbounded, whatever
 // the input. Built by scripts/fuzz.sh (KUBEPRINT_FUZZ=1 adds this target to the package).
 import Cluster
+import FuzzSupport
 import Foundation
 import Playground
 import Simulation
@@ -37,18 +38,7 @@ func scenarioFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// libFuzzer's driver, called from this executable's own entry point (SwiftPM names the entry
-/// point of an executable target itself, so libFuzzer's `main` cannot be used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
 @main
 struct ScenarioFuzz {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, scenarioFuzzOne))
-    }
+    static func main() { runFuzzer(scenarioFuzzOne) }
 }

@@ -4,6 +4,7 @@
 // the playground cluster and simulated for a bounded number of events; none of it may crash.
 // Built by scripts/fuzz.sh (KUBEPRINT_FUZZ=1 adds this target to the package).
 import Cluster
+import FuzzSupport
 import Foundation
 import Playground
 import Simulation
@@ -47,18 +48,7 @@ func solutionFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// libFuzzer's driver, called from this executable's own entry point (SwiftPM names the entry
-/// point of an executable target itself, so libFuzzer's `main` cannot be used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
 @main
 struct SolutionFuzz {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, solutionFuzzOne))
-    }
+    static func main() { runFuzzer(solutionFuzzOne) }
 }
