@@ -762,13 +762,14 @@ public struct ClusterSimulator {
                 return Double(100 * (sum - minThreshold) / (maxThreshold - minThreshold))
             }
         case .spread:
-            // SelectorSpread: `int64(100 × (max − count) / max)`.
+            // SelectorSpread's NormalizeScore: `int64(100 × (float64(max − count) / float64(max)))`,
+            // the division first (so 29 of 100 gives 28: 100 × 0.29 is just below 29).
             let owner = pods[p].owner
             guard owner >= 0 else { return candidates.map { _ in 100 } }
             let counts = ownerCounts[owner]
             let maxCount = candidates.reduce(Int32(0)) { max($0, counts[$1]) }
             guard maxCount > 0 else { return candidates.map { _ in 100 } }
-            return candidates.map { Double(Int64(100 * Double(maxCount - counts[$0]) / Double(maxCount))) }
+            return candidates.map { Double(Int64(100 * (Double(maxCount - counts[$0]) / Double(maxCount)))) }
         case .dataLocality:
             let items = pods[p].spec.dataItems
             guard !items.isEmpty else { return candidates.map { _ in 0 } }
@@ -1038,9 +1039,22 @@ public struct ClusterSimulator {
         if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
             _ = evict(node: n, downTo: disk * scenario.kubelet.imageGCLowThreshold)
         }
-        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
+        // Still above: try again next period only if a layer will have become old enough by
+        // then. Layers held by running pods cannot go; releasing them re-arms GC
+        // (`releaseLayers`). Without this, a disk filled by running pods would keep a GC event
+        // pending forever and a run without a time limit would never end.
+        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold, hasYoungUnpinnedLayer(node: n) {
             nodes[n].gcScheduled = true
             queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: now + .seconds(max(1e-6, scenario.kubelet.imageGCPeriod)))
+        }
+    }
+
+    /// Whether the node holds an unpacked layer no pod uses that is still too young for GC.
+    func hasYoungUnpinnedLayer(node n: Int) -> Bool {
+        let t = now.seconds
+        let minimumAge = scenario.kubelet.imageMinimumGCAge
+        return nodes[n].cached.keys.contains {
+            nodes[n].pins[$0] == nil && nodes[n].ready.contains($0) && t - (nodes[n].detected[$0] ?? t) < minimumAge - 1e-9
         }
     }
 
@@ -1169,17 +1183,26 @@ public struct ClusterSimulator {
         nonZeroRequested[n].memory -= nonZero.memory
         hot[n].podCount -= 1
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
+        releaseLayers(of: p, node: n)
+        pods[p].node = -1
+        pods[p].generation += 1
+    }
+
+    /// Unpins the pod's image layers on its node; layers no pod uses any more can be collected,
+    /// so GC is re-armed when the disk is above its threshold.
+    mutating func releaseLayers(of p: Int, node n: Int) {
+        var unpinned = false
         for layer in imageLayers[pods[p].image][nodes[n].spec.architecture] ?? [] {
             guard let count = nodes[n].pins[layer] else { continue }
             if count <= 1 {
                 nodes[n].pins[layer] = nil
                 hot[n].pinnedBytes -= layerSizes[layer]
+                unpinned = true
             } else {
                 nodes[n].pins[layer] = count - 1
             }
         }
-        pods[p].node = -1
-        pods[p].generation += 1
+        if unpinned && hot[n].isUp { scheduleImageGC(node: n) }
     }
 
     mutating func failNode(_ n: Int) {

@@ -114,6 +114,9 @@ public struct ScenarioFile: Sendable {
         if nodes.isEmpty && additions.isEmpty && r.problems.isEmpty {
             r.fail("the scenario has no nodes", at: "", hint: "add nodePools: [{name: pool, type: cloud-small, count: 3}]")
         }
+        checkTotals(&r, nodes: nodes.count + additions.count, images: images.count, pods: pods.count,
+                    owners: Set(pods.compactMap(\.pod.owner)).count, functions: functions,
+                    workloads: workloads, monitorInterval: monitorInterval, until: until?.seconds)
         var cluster = ClusterScenario(nodes: nodes, nodeAdditions: additions,
                                       registries: registries.isEmpty ? [RegistrySpec(name: "registry")] : registries,
                                       storage: storage, images: images, pods: pods, deletions: deletions, failures: failures,
@@ -125,6 +128,37 @@ public struct ScenarioFile: Sendable {
         cluster.monitorInterval = monitorInterval
         cluster.slowdownWhenOversubscribed = slowdown
         return ScenarioFile(name: name, cluster: cluster, until: until)
+    }
+
+    /// Totals no single field shows: replicas all functions may reach, the per-node tables the
+    /// simulator keeps (nodes × images and nodes × owners of pods), and periodic events.
+    static func checkTotals(_ r: inout ScenarioReader, nodes: Int, images: Int, pods: Int, owners deployments: Int, functions: [FunctionSpec],
+                            workloads: [WorkloadSpec], monitorInterval: Double, until: Double?)
+    {
+        let replicas = functions.reduce(0) { $0 + max($1.minReplicas, $1.maxReplicas) }
+        if pods + replicas > Limits.maxPods {
+            r.fail("deployments and functions may reach \(pods + replicas) pods; at most \(Limits.maxPods)", at: "functions",
+                   hint: "lower replicas or scaling.max")
+        }
+        let owners = deployments + functions.count
+        if nodes * (images + owners) > Limits.maxNodeTableEntries {
+            r.fail("\(nodes) nodes × \(images + owners) images and workloads is more than \(Limits.maxNodeTableEntries) node entries", at: "nodePools",
+                   hint: "use fewer nodes, images or functions")
+        }
+        // Periodic work runs until the time limit, or while requests are left.
+        let ends = workloads.map { w -> Double in
+            if let d = w.duration { return w.start + d }
+            if case .trace(let counts) = w.pattern { return w.start + 60 * Double(counts.count) }
+            if let n = w.maxRequests, w.pattern.peakRate > 0 { return w.start + Double(n) / w.pattern.peakRate }
+            return .infinity
+        }
+        let horizon = until ?? ends.max() ?? 0
+        guard horizon.isFinite, !functions.isEmpty else { return }
+        let perSecond = 1 / monitorInterval + functions.reduce(0.0) { $0 + ($1.scalerInterval > 0 ? 1 / $1.scalerInterval : 0) }
+        if horizon * perSecond > Double(Limits.maxPeriodicEvents) {
+            r.fail("monitoring and scaler ticks would be about \(Int(min(horizon * perSecond, 9e18))) events; at most \(Limits.maxPeriodicEvents)",
+                   at: until != nil ? "until" : "monitor", hint: "lengthen monitor.interval or the scalers' tick, or shorten until")
+        }
     }
 
     static func readRegistries(_ r: inout ScenarioReader, _ top: YAMLMapping) -> [RegistrySpec] {
@@ -164,6 +198,10 @@ public struct ScenarioFile: Sendable {
             if let catalogue = r.string(m, "catalogue", at: p) {
                 guard catalogue == "raith21" else {
                     r.fail("unknown catalogue '\(catalogue)'", at: YAMLPath.key(p, "catalogue"), hint: "the built-in catalogue is raith21")
+                    continue
+                }
+                guard nodes.count + additions.count + DeviceCatalogue.raith21Counts.reduce(0, { $0 + $1.1 }) <= Limits.maxNodes else {
+                    r.fail("the scenario would have more than \(Limits.maxNodes) nodes", at: YAMLPath.key(p, "catalogue"))
                     continue
                 }
                 for (type, count) in DeviceCatalogue.raith21Counts {
@@ -252,11 +290,12 @@ public struct ScenarioFile: Sendable {
     static func readImages(_ r: inout ScenarioReader, _ top: YAMLMapping, registries: [String]) -> [ImageSpec] {
         guard let items = expandCounted(&r, top["images"], at: "images") else { return [] }
         var out: [ImageSpec] = []
+        var names: Set<String> = []
         for (item, p) in items {
             guard let m = r.mapping(item, at: p, known: ["name", "registry", "size", "layers", "count"]) else { continue }
             let problemsBefore = r.problems.count
             guard let name = r.string(m, "name", at: p, required: true) else { continue }
-            if out.contains(where: { $0.name == name }) { r.fail("image '\(name)' is declared twice", at: YAMLPath.key(p, "name")) }
+            if !names.insert(name).inserted { r.fail("image '\(name)' is declared twice", at: YAMLPath.key(p, "name")) }
             var variants: [Architecture: [ImageSpec.Layer]] = [:]
             if let size = m["size"] {
                 if let sizes = size.mapping {
@@ -443,7 +482,7 @@ public struct ScenarioFile: Sendable {
                 r.fail("imageGC.low must not exceed imageGC.high", at: "kubelet.imageGC")
             }
             if let period = r.seconds(gc, "period", at: "kubelet.imageGC") {
-                if period > 0 { config.imageGCPeriod = period } else { r.fail("imageGC.period must be a positive duration", at: "kubelet.imageGC.period") }
+                if period >= Limits.minPeriod { config.imageGCPeriod = period } else { r.fail("imageGC.period must be a duration of at least 1ms", at: "kubelet.imageGC.period") }
             }
             if let age = r.seconds(gc, "minimumAge", at: "kubelet.imageGC") {
                 if age >= 0 { config.imageMinimumGCAge = age } else { r.fail("imageGC.minimumAge must not be negative", at: "kubelet.imageGC.minimumAge") }
@@ -459,13 +498,13 @@ public struct ScenarioFile: Sendable {
         }
         if let serialize = flag("serializeImagePulls") { config.serializeImagePulls = serialize }
         if let ordered = flag("orderedExtraction") { config.orderedExtraction = ordered }
-        if let limit = r.int(m, "maxParallelImagePulls", at: "kubelet", min: 1) {
-            if config.serializeImagePulls {
+        if let limit = r.int(m, "maxParallelImagePulls", at: "kubelet", min: 1, max: 10_000) {
+            if config.serializeImagePulls && limit > 1 {
                 // The kubelet's configuration validation refuses maxParallelImagePulls above 1
                 // with serialised pulls.
                 r.fail("kubelet.maxParallelImagePulls needs serializeImagePulls: false", at: "kubelet.maxParallelImagePulls",
                        hint: "add serializeImagePulls: false, or drop maxParallelImagePulls")
-            } else {
+            } else if !config.serializeImagePulls {
                 config.maxParallelImagePulls = limit
             }
         }

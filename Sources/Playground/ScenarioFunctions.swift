@@ -11,6 +11,7 @@ extension ScenarioFile {
     static func expandCounted(_ r: inout ScenarioReader, _ node: YAMLNode?, at path: String) -> [(node: YAMLNode, path: String)]? {
         guard let items = r.list(node, at: path) else { return nil }
         var out: [(YAMLNode, String)] = []
+        var expandedNodes = 0
         for (i, item) in items.enumerated() {
             let p = YAMLPath.index(path, i)
             guard var m = item.mapping, let countNode = m["count"] else {
@@ -26,9 +27,26 @@ extension ScenarioFile {
                 r.fail("an entry with count needs {i} in its name so the copies differ", at: p, hint: "e.g. name: fn-{i}")
                 continue
             }
+            // Copies are made before anything else is read: bound them in entries and in YAML
+            // nodes (an aliased entry can be large), across the whole list.
+            expandedNodes += count * nodeCount(.mapping(m))
+            guard out.count + count <= Limits.maxCopies, expandedNodes <= Limits.maxCopiedNodes else {
+                r.fail("'\(path)' would expand to more than \(Limits.maxCopies) entries or \(Limits.maxCopiedNodes) values", at: YAMLPath.key(p, "count"),
+                       hint: "lower count:")
+                return out
+            }
             for k in 0..<count { out.append((substitute(.mapping(m), String(k)), p)) }
         }
         return out
+    }
+
+    /// Values in a tree (scalars and containers).
+    static func nodeCount(_ node: YAMLNode) -> Int {
+        switch node {
+        case .sequence(let items): return items.reduce(1) { $0 + nodeCount($1) }
+        case .mapping(let m): return m.reduce(1) { $0 + nodeCount($1.value) }
+        default: return 1
+        }
     }
 
     static func containsPlaceholder(_ node: YAMLNode) -> Bool {
@@ -95,6 +113,7 @@ extension ScenarioFile {
     {
         guard let items = expandCounted(&r, top["functions"], at: "functions") else { return [] }
         var out: [FunctionSpec] = []
+        var names: Set<String> = []
         for (item, p) in items {
             guard let m = r.mapping(item, at: p, known: functionFields) else { continue }
             var spec: FunctionSpec
@@ -111,7 +130,7 @@ extension ScenarioFile {
                 guard let name = r.string(m, "name", at: p, required: true) else { continue }
                 spec = FunctionSpec(name: name, images: [])
             }
-            if out.contains(where: { $0.name == spec.name }) { r.fail("function '\(spec.name)' is declared twice", at: YAMLPath.key(p, "name")) }
+            if !names.insert(spec.name).inserted { r.fail("function '\(spec.name)' is declared twice", at: YAMLPath.key(p, "name")) }
             // Images: `image` + `requests`, or a ranked `images` list.
             if let image = r.string(m, "image", at: p) {
                 spec.images = [FunctionImage(image: image, requests: readRequests(&r, m["requests"], at: YAMLPath.key(p, "requests")))]
@@ -284,7 +303,7 @@ extension ScenarioFile {
         case "fixed":
             spec.scaler = .fixed
         case "request-rate":
-            spec.scaler = .requestRate(threshold: positive("threshold", 20), step: max(1, r.int(s, "step", at: p, min: 1) ?? 1), interval: duration("interval", 10))
+            spec.scaler = .requestRate(threshold: positive("threshold", 20), step: max(1, r.int(s, "step", at: p, min: 1, max: Limits.maxReplicas) ?? 1), interval: duration("interval", 10))
         case "average-requests":
             spec.scaler = .averageRequests(targetPerReplica: positive("target", 20), window: duration("window", 10))
         case "hpa":

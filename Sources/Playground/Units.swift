@@ -35,6 +35,13 @@ public enum Limits {
     public static let minPeriod: Double = 0.001
     /// Samples one scaler window holds (stable window ÷ tick, stabilisation window ÷ sync period).
     public static let maxSamplesPerWindow = 10_000
+    /// Entries `count:` expands one list to, and values (YAML nodes) in all the copies.
+    public static let maxCopies = 100_000
+    public static let maxCopiedNodes = 10_000_000
+    /// Nodes × (images + deployments + functions): the simulator's per-node tables.
+    public static let maxNodeTableEntries = 50_000_000
+    /// Monitoring samples and scaler ticks over a run.
+    public static let maxPeriodicEvents = 100_000_000
     /// Workers of one replica's watchdog.
     public static let maxWorkers = 100_000
 
@@ -142,3 +149,16 @@ public enum QuantityParser {
     }
 }
 
+
+extension FunctionSpec {
+    /// Seconds between the function's scaler decisions (0: no periodic decisions).
+    var scalerInterval: Double {
+        switch scaler {
+        case .fixed: return 0
+        case .requestRate(_, _, let interval): return interval
+        case .averageRequests(_, let window): return window
+        case .hpa(_, _, let syncPeriod, _): return syncPeriod
+        case .kpa(_, _, _, _, _, _, let tick): return tick
+        }
+    }
+}

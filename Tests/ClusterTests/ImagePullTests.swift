@@ -63,4 +63,19 @@ struct ImagePullTests {
         #expect(evictions.first?.time == .seconds(evictedAt))
         #expect(evictions.first?.image == "a@500000000")
     }
+
+    @Test("a disk filled by running pods keeps no GC pending: a run without a time limit ends")
+    func gcEndsWhenNothingCanGo() throws {
+        // 950 MB of 1 GB held by a running pod: above the 85 % threshold with nothing to evict.
+        let s = C.scenario(nodes: [C.node("n", disk: 1000 * Units.MB)], pods: [.init(pod: C.pod("pa", image: "a"), at: .zero)],
+                           images: [.single("a", sizes: [.x86_64: 950 * Units.MB])])
+        var sim = try ClusterSimulator(scenario: s)
+        var events = 0
+        sim.run(every: 1) { _ in
+            events += 1
+            return events < 1_000_000
+        }
+        #expect(events < 100, "a run to infinity must end; \(events) events")
+        #expect(sim.phase(of: "pa") == .ready)
+    }
 }

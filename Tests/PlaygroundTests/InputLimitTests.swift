@@ -143,4 +143,31 @@ struct InputLimitTests {
         let summary = sim.summary()
         #expect(summary.pods == 8)
     }
+
+    @Test("totals no single field shows are bounded: copies, replicas, node tables, periodic work")
+    func totals() {
+        let base = "nodePools: [{name: n, count: 2}]\nimages: [{name: app, size: 10MB}]\n"
+        // A catalogue entry counts its 100 devices against the node limit.
+        let catalogues = "nodePools: [{name: big, count: 99950}, {catalogue: raith21}]\nimages: [{name: app, size: 1MB}]\n"
+        #expect(Self.problems(catalogues).first?.path == "nodePools[1].catalogue")
+        // count: is bounded across the list, not only per entry.
+        let copies = "nodePools: [{name: n}]\nimages:\n" + (0..<3).map { "  - {name: 'i\($0)-{i}', size: 1MB, count: 40000}" }.joined(separator: "\n") + "\n"
+        #expect(Self.problems(copies).first?.path == "images[2].count")
+        // Function replicas count toward the pod limit.
+        let replicas = base + "functions: [{name: 'f{i}', image: app, count: 20, scaling: {min: 1, max: 100000}}]\n"
+        #expect(Self.problems(replicas).first?.message.contains("pods; at most 1000000") == true)
+        // Nodes × images is the size of the simulator's per-node tables.
+        let table = "nodePools: [{name: n, count: 100000}]\nimages: [{name: 'i{i}', size: 1MB, count: 1000}]\n"
+        #expect(Self.problems(table).first?.path == "nodePools")
+        // Periodic work over a long time limit.
+        let periodic = base + "until: 400d\nmonitor: {interval: 1ms}\nfunctions: [{name: f, image: app}]\n"
+        #expect(Self.problems(periodic).first?.path == "until")
+        // The request-rate scaler's step is a replica count.
+        let step = base + "functions: [{name: f, image: app, scaling: {scaler: request-rate, step: 9223372036854775807}}]\n"
+        #expect(Self.problems(step).first?.path == "functions[0].scaling.step")
+        // Serialised pulls accept maxParallelImagePulls 1, as the kubelet's validation does.
+        #expect(Self.problems(base + "kubelet: {maxParallelImagePulls: 1}\n").isEmpty)
+        #expect(Self.problems(base + "kubelet: {maxParallelImagePulls: 2}\n").first?.path == "kubelet.maxParallelImagePulls")
+        #expect(Self.problems(base + "kubelet: {imageGC: {period: 1us}}\n").first?.path == "kubelet.imageGC.period")
+    }
 }
