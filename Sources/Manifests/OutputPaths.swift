@@ -99,9 +99,11 @@ public enum OutputPaths {
     /// Checks a folder that an option will create or replace as a whole: it must not be
     /// standard output, a file, the current folder or one holding it, or hold any of
     /// `inputs`. An existing folder's entries are passed to `foreign`, which returns those
-    /// kubeprint did not write; any such entry refuses the folder, and so does a folder
+    /// kubeprint did not write; any such entry refuses the folder (with `hint` saying what
+    /// to do), and so does a folder
     /// `foreign` cannot list (it throws ``UnlistableFolder``).
     public static func checkFolder(_ path: String, option: String, inputs: [String],
+                                   hint foreignHint: String = "choose a new or empty folder, or move those files away",
                                    foreign: (String) throws -> [String]) throws
     {
         if path == standardOutput {
@@ -134,7 +136,7 @@ public enum OutputPaths {
             if !strangers.isEmpty {
                 let shown = strangers.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (strangers.count > 5 ? ", …" : "")
                 throw ManifestError(.output, "\(option) '\(path)' holds files kubeprint did not write (\(shown)); kubeprint replaces only its own folders",
-                                    hint: "choose a new or empty folder, or move those files away")
+                                    hint: foreignHint)
             }
         }
     }
