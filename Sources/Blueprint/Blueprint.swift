@@ -110,12 +110,19 @@ public enum NodeType: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension BlueprintNode {
+    /// Whether `image` names an image at all: an empty or all-white-space value counts as none.
+    /// The loader's warning and ``isDeployable`` both decide by this, so they always agree.
+    public static func hasImage(_ image: String) -> Bool { !image.allSatisfy(\.isWhitespace) }
+
+    /// Whether the node has an image (see ``hasImage(_:)``).
+    public var hasImage: Bool { Self.hasImage(image) }
+
     /// Whether the node becomes a Deployment and a Service: every model-like type, and a node
     /// of an unknown type that has an image.
-    public var isDeployable: Bool { nodeType.isDeployable && (nodeType.isKnown || !image.isEmpty) }
+    public var isDeployable: Bool { nodeType.isDeployable && (nodeType.isKnown || hasImage) }
 
     /// Kept in the pipeline graph but not deployed: legacy types, and unknown types without an image.
-    public var isKeptOnly: Bool { nodeType.isLegacy || (!nodeType.isKnown && image.isEmpty) }
+    public var isKeptOnly: Bool { nodeType.isLegacy || (!nodeType.isKnown && !hasImage) }
 }
 
 /// One operation of a node (`operation_signature_list[i]`) with its outgoing links.

@@ -173,7 +173,7 @@ struct BlueprintDecoder {
             // A type from a newer platform (or a typo): never an error. With an image the node is
             // deployed like a model; without one it cannot be and is only kept in the graph.
             image = optionalString(object, "image", at: path)
-            let hasImage = !(image ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+            let hasImage = BlueprintNode.hasImage(image ?? "")
             let consequence = hasImage ? "the node is deployed like an MLModel"
                                        : "the node has no image, so it is kept in the graph but not deployed"
             let known = "Known node types: " + knownTypes.joined(separator: ", ")

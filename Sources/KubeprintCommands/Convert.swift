@@ -203,8 +203,9 @@ struct Convert: AsyncParsableCommand {
             return
         }
         let solution = try bundle()
-        try solution.write(to: output, overwrite: force, inputs: inputs)
+        let leftovers = try solution.write(to: output, overwrite: force, inputs: inputs)
         console.info("Wrote \(solution.files.count) files and \(SolutionBundle.zipName) to \(output)")
+        leftovers.forEach { console.warning($0) }
         for m in manifests.manifests { console.info("  \(m.kind.rawValue.padded(to: 22)) \(m.name)") }
         if !notes.isEmpty {
             console.warning("\(notes.count) proto file\(notes.count == 1 ? "" : "s") not found (the solution is complete otherwise):")

@@ -99,9 +99,12 @@ public enum OutputPaths {
     /// Checks a folder that an option will create or replace as a whole: it must not be
     /// standard output, a file, the current folder or one holding it, or hold any of
     /// `inputs`. An existing folder's entries are passed to `foreign`, which returns those
-    /// kubeprint did not write; any such entry refuses the folder.
+    /// kubeprint did not write; any such entry refuses the folder (with `hint` saying what
+    /// to do), and so does a folder
+    /// `foreign` cannot list (it throws ``UnlistableFolder``).
     public static func checkFolder(_ path: String, option: String, inputs: [String],
-                                   foreign: (String) -> [String]) throws
+                                   hint foreignHint: String = "choose a new or empty folder, or move those files away",
+                                   foreign: (String) throws -> [String]) throws
     {
         if path == standardOutput {
             throw ManifestError(.output, "\(option) cannot be standard output ('-'): it writes several files", hint: "give a folder")
@@ -122,21 +125,56 @@ public enum OutputPaths {
         case .file:
             throw ManifestError(.output, "\(option) '\(path)' is a file, not a folder", hint: "choose another \(option) path")
         case .folder:
-            let strangers = foreign(path)
+            let strangers: [String]
+            do {
+                strangers = try foreign(path)
+            } catch let error as UnlistableFolder {
+                let which = canonical(error.folder) == canonical(path) ? "'\(path)'" : "'\(path)': its folder '\(error.folder)'"
+                throw ManifestError(.output, "\(option) \(which) cannot be listed (\(error.reason)), so kubeprint cannot tell whether it holds files of yours; it replaces only folders it can see are its own",
+                                    hint: "make it readable (chmod u+rx '\(error.folder)'), or choose another \(option) path")
+            }
             if !strangers.isEmpty {
                 let shown = strangers.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (strangers.count > 5 ? ", …" : "")
                 throw ManifestError(.output, "\(option) '\(path)' holds files kubeprint did not write (\(shown)); kubeprint replaces only its own folders",
-                                    hint: "choose a new or empty folder, or move those files away")
+                                    hint: foreignHint)
             }
         }
     }
 
-    /// The entries of a folder (names, sorted); an unreadable folder is reported.
-    public static func entries(of folder: String) throws -> [String] {
+    /// How output folders are listed and removed. ``system`` is the file system; tests pass
+    /// their own to provoke failures the file system cannot be made to produce on demand
+    /// (run as root, permissions never stop a listing or a removal).
+    public struct FolderAccess: Sendable {
+        public var list: @Sendable (String) throws -> [String]
+        public var remove: @Sendable (String) throws -> Void
+
+        public init(list: @escaping @Sendable (String) throws -> [String], remove: @escaping @Sendable (String) throws -> Void) {
+            self.list = list
+            self.remove = remove
+        }
+
+        public static let system = FolderAccess(
+            list: { try FileManager.default.contentsOfDirectory(atPath: $0) },
+            remove: { try FileManager.default.removeItem(atPath: $0) })
+    }
+
+    /// A folder that could not be listed: kubeprint cannot tell what it holds, so it never
+    /// replaces it (see ``checkFolder(_:option:inputs:foreign:)``).
+    public struct UnlistableFolder: Error, Sendable, CustomStringConvertible {
+        public var folder: String
+        /// Why, in words (``describe(_:)``).
+        public var reason: String
+
+        public var description: String { "the folder '\(folder)' cannot be listed (\(reason))" }
+    }
+
+    /// The entries of `folder` (names, sorted), listed with `access`; a failed listing throws
+    /// ``UnlistableFolder`` and is never taken for an empty folder.
+    public static func list(_ folder: String, access: FolderAccess = .system) throws -> [String] {
         do {
-            return try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            return try access.list(folder).sorted()
         } catch {
-            throw ManifestError(.output, "cannot read the folder '\(folder)': \(describe(error))", hint: "check its permissions")
+            throw UnlistableFolder(folder: folder, reason: describe(error))
         }
     }
 

@@ -231,10 +231,15 @@ public struct SolutionBundle: Sendable {
 
     /// The entries of an existing folder that kubeprint's solution writer did not write
     /// (paths relative to the folder). Without the marker (or, for folders written before
-    /// it existed, kubeprint's README.txt) everything counts as foreign.
-    public static func foreignEntries(in folder: String) -> [String] {
+    /// it existed, kubeprint's README.txt) everything counts as foreign. A folder (or one of
+    /// its `deployments`, `microservice` folders) that cannot be listed throws
+    /// ``OutputPaths/UnlistableFolder``: it is never taken for an empty one.
+    public static func foreignEntries(in folder: String, access: OutputPaths.FolderAccess = .system) throws -> [String] {
+        try foreignEntries(in: folder, entries: OutputPaths.list(folder, access: access), access: access)
+    }
+
+    static func foreignEntries(in folder: String, entries: [String], access: OutputPaths.FolderAccess) throws -> [String] {
         let fm = FileManager.default
-        let entries = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         guard !entries.isEmpty else { return [] }
         let root = URL(fileURLWithPath: folder)
         let marked = fm.fileExists(atPath: root.appendingPathComponent(markerName).path)
@@ -246,7 +251,7 @@ public struct SolutionBundle: Sendable {
             let url = root.appendingPathComponent(entry)
             let kind = OutputPaths.kind(of: url.path)
             if let suffix = ownFolders[entry], kind == .folder {
-                let inner = ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+                let inner = try OutputPaths.list(url.path, access: access)
                 foreign += inner.filter { !$0.hasSuffix(suffix) || OutputPaths.kind(of: url.appendingPathComponent($0).path) != .file }
                     .map { entry + "/" + $0 }
             } else if !(ownTopLevel.contains(entry) && kind == .file) {
@@ -258,9 +263,16 @@ public struct SolutionBundle: Sendable {
 
     /// Checks that `directory` may receive a solution, before anything is computed: see
     /// ``write(to:overwrite:inputs:zip:)``.
-    public static func checkTarget(_ directory: String, overwrite: Bool, inputs: [String] = []) throws {
-        try OutputPaths.checkFolder(directory, option: "--output", inputs: inputs, foreign: foreignEntries(in:))
-        if OutputPaths.kind(of: directory) == .folder, !overwrite, !((try? OutputPaths.entries(of: directory)) ?? []).isEmpty {
+    public static func checkTarget(_ directory: String, overwrite: Bool, inputs: [String] = [],
+                                   access: OutputPaths.FolderAccess = .system) throws
+    {
+        var holdsEntries = false
+        try OutputPaths.checkFolder(directory, option: "--output", inputs: inputs) { folder in
+            let entries = try OutputPaths.list(folder, access: access)
+            holdsEntries = !entries.isEmpty
+            return try foreignEntries(in: folder, entries: entries, access: access)
+        }
+        if holdsEntries, !overwrite {
             throw ManifestError(.output, "output folder '\(directory)' already exists and holds an earlier solution",
                                 hint: "pass --force to replace it, or choose another --output path")
         }
@@ -274,13 +286,20 @@ public struct SolutionBundle: Sendable {
     /// the marker file and nothing but a solution's files); a folder holding any of `inputs`,
     /// or the current folder, is never replaced. `zip` is this bundle's ``zipData()`` when
     /// the caller already has it.
-    public func write(to directory: String, overwrite: Bool, inputs: [String] = [], zip: Data? = nil) throws {
-        try Self.checkTarget(directory, overwrite: overwrite, inputs: inputs)
+    ///
+    /// Returns warnings: a replaced solution that could not be removed afterwards is left in a
+    /// hidden sibling folder, and the warning names it.
+    @discardableResult
+    public func write(to directory: String, overwrite: Bool, inputs: [String] = [], zip: Data? = nil,
+                      access: OutputPaths.FolderAccess = .system) throws -> [String]
+    {
+        try Self.checkTarget(directory, overwrite: overwrite, inputs: inputs, access: access)
         let fm = FileManager.default
         // A symbolic link to a folder keeps pointing where it did: its target is replaced.
         let target = URL(fileURLWithPath: OutputPaths.canonical(directory))
         let parent = target.deletingLastPathComponent()
         let exists = OutputPaths.kind(of: target.path) == .folder
+        var warnings: [String] = []
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
@@ -303,10 +322,19 @@ public struct SolutionBundle: Sendable {
                 do {
                     try fm.moveItem(at: staging, to: target)
                 } catch {
-                    try? fm.moveItem(at: old, to: target)
+                    do {
+                        try fm.moveItem(at: old, to: target)
+                    } catch let restoreError {
+                        throw ManifestError(.output, "cannot write '\(directory)': \(OutputPaths.describe(error)); the earlier solution could not be put back (\(OutputPaths.describe(restoreError))) and is in '\(old.path)'",
+                                            hint: "move it back yourself: mv '\(old.path)' '\(target.path)'")
+                    }
                     throw error
                 }
-                try? fm.removeItem(at: old)
+                do {
+                    try access.remove(old.path)
+                } catch {
+                    warnings.append("the replaced solution could not be removed (\(OutputPaths.describe(error))) and is left in '\(old.path)'; remove it yourself: rm -rf '\(old.path)'")
+                }
             } else {
                 try fm.moveItem(at: staging, to: target)
             }
@@ -316,5 +344,6 @@ public struct SolutionBundle: Sendable {
             throw ManifestError(.output, "cannot write '\(directory)': \(OutputPaths.describe(error))",
                                 hint: "check the --output path, its permissions and the free space")
         }
+        return warnings
     }
 }

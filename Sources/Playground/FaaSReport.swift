@@ -120,19 +120,37 @@ extension ClusterReport {
     public static let metricsFiles = ["summary.json", "nodes.csv", "functions.csv", "replicas.csv", "scaling.csv",
                                       "utilization.csv", "replica-utilization.csv"]
 
-    /// Checks, before a run, that `directory` may receive the metrics: it is new, empty or
-    /// holds only metrics files of an earlier run (and the files of `alongside`, the run's
-    /// other outputs), and holds none of `inputs`, nor the current folder.
-    public static func checkMetricsFolder(_ directory: String, option: String = "--output", inputs: [String], alongside: [String] = []) throws {
-        let own = Set(metricsFiles)
+    /// The file in every metrics folder kubeprint writes. Only a folder holding it counts as
+    /// kubeprint's, so a user's own `nodes.csv` or `summary.json` is never taken for metrics.
+    public static let metricsMarkerName = ".kubeprint-metrics"
+    static let metricsMarkerText = """
+        This folder holds the metrics of a kubeprint simulate or deploy run. A later run with
+        --output naming this folder rewrites kubeprint's metrics files in it and removes those it
+        does not write again; a folder holding any other file is refused.
+
+        """
+
+    /// Checks, before a run, that `directory` may receive the metrics: it is new or empty, or
+    /// it holds kubeprint's marker and only metrics files of an earlier run; the files of
+    /// `alongside` (the run's other outputs) and this run's hidden temporary files are
+    /// allowed in either. It must hold none of `inputs`, nor the current folder, and a folder
+    /// that cannot be listed is refused.
+    public static func checkMetricsFolder(_ directory: String, option: String = "--output", inputs: [String], alongside: [String] = [],
+                                          access: OutputPaths.FolderAccess = .system) throws
+    {
+        let own = Set(metricsFiles + [metricsMarkerName])
         let others = Set(alongside.filter { OutputPaths.canonical(($0 as NSString).deletingLastPathComponent) == OutputPaths.canonical(directory) }
             .map { ($0 as NSString).lastPathComponent })
-        try OutputPaths.checkFolder(directory, option: option, inputs: inputs) { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().filter { name in
-                let isFile = OutputPaths.kind(of: (folder as NSString).appendingPathComponent(name)) == .file
+        try OutputPaths.checkFolder(directory, option: option, inputs: inputs,
+                                    hint: "choose a new or empty folder, or move those files away (kubeprint rewrites only metrics folders it wrote, which hold \(metricsMarkerName))")
+        { folder in
+            let entries = try OutputPaths.list(folder, access: access)
+            func isFile(_ name: String) -> Bool { OutputPaths.kind(of: (folder as NSString).appendingPathComponent(name)) == .file }
+            let marked = entries.contains(metricsMarkerName) && isFile(metricsMarkerName)
+            return entries.filter { name in
                 // Hidden files named .NAME.kubeprint-… are this run's logs being written.
                 let isOwnTemporary = name.hasPrefix(".") && name.contains(".kubeprint-")
-                return !(isFile && (own.contains(name) || others.contains(name) || isOwnTemporary))
+                return !(isFile(name) && ((marked && own.contains(name)) || others.contains(name) || isOwnTemporary))
             }
         }
         for file in alongside where OutputPaths.canonical(file) != OutputPaths.canonical(directory) {
@@ -145,8 +163,9 @@ extension ClusterReport {
 
     /// Writes a run's metrics into `directory`: summary.json and nodes.csv, and with functions
     /// functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
-    /// Each file is written whole (aside, then renamed); metrics files of an earlier run that
-    /// this run does not write are removed, so the folder describes one run.
+    /// Each file is written whole (aside, then renamed), with the marker
+    /// (``metricsMarkerName``) first; metrics files of an earlier run that this run does not
+    /// write are removed, so the folder describes one run. No other file is touched.
     public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64,
                                     inputs: [String] = [], alongside: [String] = []) throws
     {
@@ -162,6 +181,7 @@ extension ClusterReport {
             try OutputPaths.writeAtomically(Data(text.utf8), to: (directory as NSString).appendingPathComponent(name))
             written.insert(name)
         }
+        try write(metricsMarkerName, metricsMarkerText)
         let summary = sim.summary()
         let faas = sim.faasSummary()
         try write("summary.json", try json(summary, scenario: scenario, seed: seed, faas: faas))

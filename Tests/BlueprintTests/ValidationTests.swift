@@ -230,6 +230,18 @@ struct NodeTypeTests {
         #expect(codes(Self.blueprint(virtual)) == [.noDeployableNodes])
     }
 
+    @Test("an unknown node type whose image is only whitespace counts as having no image", arguments: ["  ", "\\t", " \\n "])
+    func unknownTypeWithBlankImage(image: String) throws {
+        let blank = ValidationTests.node("gate", image: image, type: "Gateway")
+        let (loaded, diagnostics) = BlueprintLoader.diagnose(text: Self.blueprint(blank, Self.node("m")), file: "bp.json")
+        #expect(diagnostics.allSatisfy { !$0.isError }, "\(diagnostics)")
+        #expect(diagnostics.map(\.code) == [Diagnostic.Code.unknownNodeType])
+        #expect(diagnostics.first?.message.contains("has no image") == true)
+        let g = try #require(loaded?.graph)
+        #expect(g.node(named: "gate")?.role == .legacy)
+        #expect(g.deployableNodes.map(\.containerName) == ["m", "orchestrator"])
+    }
+
     @Test("DataSource nodes are known and deployed; an empty node type is still an error")
     func dataSource() throws {
         let d = diagnose(Self.blueprint(Self.node("src", type: "DataSource", links: Self.link("m")), Self.node("m")))

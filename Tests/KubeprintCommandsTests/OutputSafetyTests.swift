@@ -160,7 +160,43 @@ struct OutputSafetyTests {
             let r = try Binary.kubeprint(["simulate", scenario, "-q", "--output", out, "--events", events])
             #expect(r.status == 0, "\(r.stderr)")
         }
-        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == ["events.csv", "nodes.csv", "summary.json"])
+        // The marker file is what lets the second run rewrite the folder.
+        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "events.csv", "nodes.csv", "summary.json"])
+        #expect(try Self.fm.contentsOfDirectory(atPath: root.path) == ["m"])
+    }
+
+    @Test("simulate --output: a folder without kubeprint's marker is refused even when its files have metrics names",
+          arguments: ["nodes.csv", "functions.csv", "summary.json"])
+    func metricsFolderOfTheUser(file: String) throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let mine = root.appendingPathComponent("mine")
+        try Self.fm.createDirectory(at: mine, withIntermediateDirectories: true)
+        try "my own \(file)".write(to: mine.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        let scenario = Fixtures.packageRoot.appendingPathComponent("scenarios/node-density.yaml").path
+        let r = try Binary.kubeprint(["simulate", scenario, "-q", "--output", mine.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--output '\(mine.path)' holds files kubeprint did not write ('\(file)')"), "\(r.stderr)")
+        #expect(r.stderr.contains("hint: "), "\(r.stderr)")
+        #expect(!r.stdout.contains("Scenario"), "the simulation ran: \(r.stdout)")
+        #expect(try Self.fm.contentsOfDirectory(atPath: mine.path) == [file])
+        #expect(try Fixtures.text(mine.appendingPathComponent(file)) == "my own \(file)")
+    }
+
+    @Test("simulate --output: the folder of an earlier run is rewritten, and its metrics this run does not write are removed")
+    func metricsFolderOfAnEarlierRun() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let out = root.appendingPathComponent("m").path
+        let faas = try Binary.kubeprint(["simulate", "edge-ai", "-q", "--output", out])
+        #expect(faas.status == 0, "\(faas.stderr)")
+        #expect(Self.fm.fileExists(atPath: out + "/functions.csv"))
+        let firstSummary = try Fixtures.text(URL(fileURLWithPath: out + "/summary.json"))
+        let scenario = Fixtures.packageRoot.appendingPathComponent("scenarios/node-density.yaml").path
+        let again = try Binary.kubeprint(["simulate", scenario, "-q", "--output", out])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "nodes.csv", "summary.json"])
+        #expect(try Fixtures.text(URL(fileURLWithPath: out + "/summary.json")) != firstSummary)
         #expect(try Self.fm.contentsOfDirectory(atPath: root.path) == ["m"])
     }
 

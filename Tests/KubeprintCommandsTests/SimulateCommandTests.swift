@@ -84,7 +84,9 @@ struct SimulateFaaSCommandTests {
         #expect(r.stdout.contains("resnet50-inference [kpa]"))
         #expect(r.stdout.contains("cold start"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["functions.csv", "nodes.csv", "replica-utilization.csv", "replicas.csv", "scaling.csv", "summary.json", "utilization.csv"])
+        // .kubeprint-metrics marks the folder as kubeprint's, so a later run may rewrite it.
+        #expect(files == [".kubeprint-metrics", "functions.csv", "nodes.csv", "replica-utilization.csv", "replicas.csv", "scaling.csv",
+                          "summary.json", "utilization.csv"])
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
         let faas = summary?["faas"] as? [String: Any]
         #expect((faas?["functions"] as? [Any])?.count == 5)
