@@ -18,6 +18,8 @@ func solutionFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let deployments = folder + "/deployments"
     try? fm.removeItem(atPath: folder)
     guard (try? fm.createDirectory(atPath: deployments, withIntermediateDirectories: true)) != nil else { fatalError("cannot create \(deployments)") }
+    // The folder goes with each input, so a fuzzing run leaves nothing in the temporary folder.
+    defer { try? fm.removeItem(atPath: folder) }
     var manifests = text
     if let cut = text.range(of: "\n#blueprint.json\n") {
         manifests = String(text[..<cut.lowerBound])

@@ -1,3 +1,7 @@
+/// Scaler decisions are whole ticks of microseconds apart; half a microsecond separates a
+/// sample taken exactly one window ago (outside the window) from the next one (inside).
+let windowEdge = 5e-7
+
 /// What a scaler sees at a decision point.
 public struct ScalingInputs: Hashable, Sendable {
     public var now: Double
@@ -182,13 +186,13 @@ public struct HorizontalPodAutoscaler: Hashable, Sendable {
     /// than `now − period`, as `getReplicasChangePerPeriod`).
     func changeInPeriod(now: Double, up: Bool) -> Int {
         var total = 0
-        for e in scaleEvents where e.time > now - policyPeriod + 5e-7 && (e.change > 0) == up { total += abs(e.change) }
+        for e in scaleEvents where e.time > now - policyPeriod + windowEdge && (e.change > 0) == up { total += abs(e.change) }
         return total
     }
 
     public mutating func decide(_ i: ScalingInputs) -> ScalingDecision {
         let now = i.now
-        let epsilon = 5e-7
+        let epsilon = windowEdge
         guard i.replicas > 0 else {
             return ScalingDecision(desired: 0, reason: "target at 0 replicas: autoscaling disabled")
         }
@@ -289,9 +293,7 @@ public struct KnativeAutoscaler: Hashable, Sendable {
 
     public mutating func decide(_ i: ScalingInputs) -> ScalingDecision {
         let now = i.now
-        // Times are whole ticks of microseconds apart; half a microsecond separates "exactly one
-        // window ago" (outside) from the next sample (inside).
-        let epsilon = 5e-7
+        let epsilon = windowEdge
         samples.append((now, i.averageConcurrency))
         samples.removeAll { $0.time <= now - stableWindow + epsilon }
         if i.averageConcurrency > 0 || i.arrivals > 0 { lastTraffic = now }

@@ -1020,9 +1020,7 @@ public struct ClusterSimulator {
     /// Above the high threshold, GC runs at the kubelet's next GC period (every `imageGCPeriod`
     /// from when the node joined).
     mutating func scheduleImageGC(node n: Int) {
-        guard !nodes[n].gcScheduled else { return }
-        let disk = Double(nodes[n].spec.diskBytes)
-        guard Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold else { return }
+        guard !nodes[n].gcScheduled, isAboveGCThreshold(node: n) else { return }
         let period = max(1, SimTime.seconds(scenario.kubelet.imageGCPeriod).ticks)
         let base = SimTime.seconds(nodes[n].joinedAt).ticks
         let elapsed = max(0, now.ticks - base)
@@ -1035,36 +1033,44 @@ public struct ClusterSimulator {
     /// `imageMinimumGCAge` old, least recently used first, until below the low threshold; if
     /// young layers kept it above, the next period tries again.
     mutating func imageGC(node n: Int) {
-        let disk = Double(nodes[n].spec.diskBytes)
-        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold {
-            _ = evict(node: n, downTo: disk * scenario.kubelet.imageGCLowThreshold)
+        if isAboveGCThreshold(node: n) {
+            _ = evict(node: n, downTo: Double(nodes[n].spec.diskBytes) * scenario.kubelet.imageGCLowThreshold)
         }
         // Still above: try again next period only if a layer will have become old enough by
         // then. Layers held by running pods cannot go; releasing them re-arms GC
         // (`releaseLayers`). Without this, a disk filled by running pods would keep a GC event
         // pending forever and a run without a time limit would never end.
-        if Double(diskUsage(node: n)) > disk * scenario.kubelet.imageGCHighThreshold, hasYoungUnpinnedLayer(node: n) {
+        if isAboveGCThreshold(node: n), hasYoungUnpinnedLayer(node: n) {
             nodes[n].gcScheduled = true
             queue.schedule(.imageGC(node: n, generation: nodes[n].generation), at: now + .seconds(max(1e-6, scenario.kubelet.imageGCPeriod)))
         }
     }
 
+    /// Disk use above the image GC high threshold (`imageGC.high`).
+    func isAboveGCThreshold(node n: Int) -> Bool {
+        Double(diskUsage(node: n)) > Double(nodes[n].spec.diskBytes) * scenario.kubelet.imageGCHighThreshold
+    }
+
+    /// How long ago an unpacked layer no pod uses was pulled; `nil` for layers GC cannot take
+    /// (in use, or still arriving).
+    func unusedLayerAge(node n: Int, layer: Int) -> Double? {
+        guard nodes[n].pins[layer] == nil, nodes[n].ready.contains(layer) else { return nil }
+        let t = now.seconds
+        return t - (nodes[n].detected[layer] ?? t)
+    }
+
     /// Whether the node holds an unpacked layer no pod uses that is still too young for GC.
     func hasYoungUnpinnedLayer(node n: Int) -> Bool {
-        let t = now.seconds
         let minimumAge = scenario.kubelet.imageMinimumGCAge
-        return nodes[n].cached.keys.contains {
-            nodes[n].pins[$0] == nil && nodes[n].ready.contains($0) && t - (nodes[n].detected[$0] ?? t) < minimumAge - 1e-9
-        }
+        return nodes[n].cached.keys.contains { unusedLayerAge(node: n, layer: $0).map { $0 < minimumAge - 1e-9 } ?? false }
     }
 
     /// Evicts unpinned, unpacked layers old enough for GC, least recently used first, until
     /// disk use is at most `target` bytes. Returns whether any was evicted.
     mutating func evict(node n: Int, downTo target: Double) -> Bool {
         let minimumAge = scenario.kubelet.imageMinimumGCAge
-        let t = now.seconds
         let candidates = nodes[n].cached.filter {
-            nodes[n].pins[$0.key] == nil && nodes[n].ready.contains($0.key) && t - (nodes[n].detected[$0.key] ?? t) >= minimumAge - 1e-9
+            unusedLayerAge(node: n, layer: $0.key).map { $0 >= minimumAge - 1e-9 } ?? false
         }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         var freed = false
         for (layer, _) in candidates {

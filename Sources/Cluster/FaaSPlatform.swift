@@ -34,28 +34,25 @@ extension ClusterSimulator {
             functionIndex[spec.name] = faas.functions.count
             var f = FaaSState.Function(spec: spec, images: images)
             f.hasCustomSimulator = scenario.functionSimulators[spec.name] != nil
+            f.interval = spec.scaler.interval
             switch spec.scaler {
             case .fixed:
-                f.interval = 0
-            case .requestRate(let threshold, let step, let interval):
+                break
+            case .requestRate(let threshold, let step, _):
                 f.requestRate = RequestRateScaler(threshold: threshold, step: step, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
-                f.interval = interval
-            case .averageRequests(let target, let window):
+            case .averageRequests(let target, _):
                 f.average = AverageRequestsScaler(target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
-                f.interval = window
-            case .hpa(let metric, let target, let period, let window):
+            case .hpa(let metric, let target, _, let window):
                 guard spec.minReplicas >= 1 else {
                     throw ClusterError("function '\(spec.name)': the hpa scaler needs min replicas ≥ 1 (Kubernetes validates minReplicas ≥ 1)",
                                        hint: "set min to 1, or use the kpa scaler to scale to zero")
                 }
                 f.hpa = HorizontalPodAutoscaler(metric: metric, target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas,
                                                 stabilizationWindow: window)
-                f.interval = period
-            case .kpa(let c, let u, let stable, let panicPct, let threshold, let grace, let tick):
+            case .kpa(let c, let u, let stable, let panicPct, let threshold, let grace, _):
                 f.kpa = KnativeAutoscaler(targetConcurrency: c, utilization: u, stableWindow: stable, panicWindowPercent: panicPct,
                                           panicThreshold: threshold, scaleToZeroGrace: grace, minReplicas: spec.minReplicas,
                                           maxReplicas: spec.maxReplicas)
-                f.interval = tick
             }
             f.total.reserveCapacity(1024)
             faas.functions.append(f)

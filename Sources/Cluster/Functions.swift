@@ -37,6 +37,17 @@ public enum ScalerConfig: Hashable, Sendable {
     case kpa(targetConcurrency: Double, utilization: Double, stableWindow: Double, panicWindowPercent: Double,
              panicThreshold: Double, scaleToZeroGrace: Double, tick: Double)
 
+    /// Seconds between the scaler's decisions (0: it makes none).
+    public var interval: Double {
+        switch self {
+        case .fixed: return 0
+        case .requestRate(_, _, let interval): return interval
+        case .averageRequests(_, let window): return window
+        case .hpa(_, _, let syncPeriod, _): return syncPeriod
+        case .kpa(_, _, _, _, _, _, let tick): return tick
+        }
+    }
+
     public var name: String {
         switch self {
         case .fixed: return "fixed"

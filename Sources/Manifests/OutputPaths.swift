@@ -178,10 +178,22 @@ public enum OutputPaths {
         }
     }
 
+    /// A fresh hidden name next to `path` (`.NAME.kubeprint-[TAG-]UUID`), where an output is
+    /// written or kept aside before it is renamed into place.
+    public static func temporarySibling(of path: String, tag: String = "") -> String {
+        let url = URL(fileURLWithPath: path)
+        let name = ".\(url.lastPathComponent).kubeprint-\(tag.isEmpty ? "" : tag + "-")\(UUID().uuidString)"
+        return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Whether a folder entry is one of ``temporarySibling(of:tag:)``'s names.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(".kubeprint-")
+    }
+
     /// Writes `data` to `path` whole: into a hidden file next to it, then renamed over it.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).kubeprint-\(UUID().uuidString)").path
+        let temporary = temporarySibling(of: path)
         do {
             try SolutionBundle.createFile(temporary, contents: data, mode: 0o644)
             guard rename(temporary, path) == 0 else {

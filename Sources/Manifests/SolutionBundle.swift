@@ -306,7 +306,7 @@ public struct SolutionBundle: Sendable {
             throw ManifestError(.output, "cannot create the folder '\(parent.path)': \(OutputPaths.describe(error))",
                                 hint: "check the --output path and its permissions")
         }
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).kubeprint-\(UUID().uuidString)")
+        let staging = URL(fileURLWithPath: OutputPaths.temporarySibling(of: target.path))
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
             for file in files {
@@ -317,7 +317,7 @@ public struct SolutionBundle: Sendable {
             try Self.createFile(staging.appendingPathComponent(Self.zipName).path, contents: zip ?? zipData(), mode: 0o644)
             try Self.createFile(staging.appendingPathComponent(Self.markerName).path, contents: Data(Self.markerText.utf8), mode: 0o644)
             if exists {
-                let old = parent.appendingPathComponent(".\(target.lastPathComponent).kubeprint-old-\(UUID().uuidString)")
+                let old = URL(fileURLWithPath: OutputPaths.temporarySibling(of: target.path, tag: "old"))
                 try fm.moveItem(at: target, to: old)
                 do {
                     try fm.moveItem(at: staging, to: target)

@@ -39,8 +39,7 @@ public final class EventLogWriter {
     /// Opens the log. It is written next to `path` under a hidden name and appears at `path`
     /// only when ``finish()`` succeeds, so a failed run leaves no half-written log.
     init(path: String, format: Format, header: String?) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).kubeprint-\(UUID().uuidString)").path
+        let temporary = OutputPaths.temporarySibling(of: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))

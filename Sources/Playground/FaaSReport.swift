@@ -149,7 +149,7 @@ extension ClusterReport {
             let marked = entries.contains(metricsMarkerName) && isFile(metricsMarkerName)
             return entries.filter { name in
                 // Hidden files named .NAME.kubeprint-… are this run's logs being written.
-                let isOwnTemporary = name.hasPrefix(".") && name.contains(".kubeprint-")
+                let isOwnTemporary = OutputPaths.isTemporaryName(name)
                 return !(isFile(name) && ((marked && own.contains(name)) || others.contains(name) || isOwnTemporary))
             }
         }

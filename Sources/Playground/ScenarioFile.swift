@@ -154,7 +154,7 @@ public struct ScenarioFile: Sendable {
         }
         let horizon = until ?? ends.max() ?? 0
         guard horizon.isFinite, !functions.isEmpty else { return }
-        let perSecond = 1 / monitorInterval + functions.reduce(0.0) { $0 + ($1.scalerInterval > 0 ? 1 / $1.scalerInterval : 0) }
+        let perSecond = 1 / monitorInterval + functions.reduce(0.0) { $0 + ($1.scaler.interval > 0 ? 1 / $1.scaler.interval : 0) }
         if horizon * perSecond > Double(Limits.maxPeriodicEvents) {
             r.fail("monitoring and scaler ticks would be about \(Int(min(horizon * perSecond, 9e18))) events; at most \(Limits.maxPeriodicEvents)",
                    at: until != nil ? "until" : "monitor", hint: "lengthen monitor.interval or the scalers' tick, or shorten until")

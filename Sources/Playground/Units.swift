@@ -56,8 +56,7 @@ public enum Limits {
 public enum QuantityParser {
     /// "250ms", "1.5s", "2m", "1h", "500us"; a bare number is seconds. At most ``Limits/maxSeconds``.
     public static func seconds(_ node: YAMLNode) -> Double? {
-        guard let v = unboundedSeconds(node), v.isFinite, v >= 0, v <= Limits.maxSeconds else { return nil }
-        return v
+        within(unboundedSeconds(node), 0...Limits.maxSeconds)
     }
 
     private static func unboundedSeconds(_ node: YAMLNode) -> Double? {
@@ -81,8 +80,7 @@ public enum QuantityParser {
 
     /// "100MB", "2Gi", "1.5GB", "512KiB"; a bare number is bytes. At most ``Limits/maxBytes``.
     public static func bytes(_ node: YAMLNode) -> Int64? {
-        guard let v = byteCount(node), v.isFinite, v >= 0, v <= Double(Limits.maxBytes) else { return nil }
-        return Int64(v.rounded())
+        within(byteCount(node), 0...Double(Limits.maxBytes)).map { Int64($0.rounded()) }
     }
 
     private static func byteCount(_ node: YAMLNode) -> Double? {
@@ -106,8 +104,7 @@ public enum QuantityParser {
     /// Bytes per second from "1Gbps", "100Mbps", "10kbps" (bits) or "200MB/s", "1GiB/s" (bytes);
     /// a bare number is bytes per second. From ``Limits/minBandwidth`` to ``Limits/maxBandwidth``.
     public static func bandwidth(_ node: YAMLNode) -> Double? {
-        guard let v = bytesPerSecond(node), v.isFinite, v >= Limits.minBandwidth, v <= Limits.maxBandwidth else { return nil }
-        return v
+        within(bytesPerSecond(node), Limits.minBandwidth...Limits.maxBandwidth)
     }
 
     private static func bytesPerSecond(_ node: YAMLNode) -> Double? {
@@ -124,8 +121,7 @@ public enum QuantityParser {
 
     /// CPU in millicores: 2, 0.5, "500m". At most ``Limits/maxMillicores``.
     public static func millicores(_ node: YAMLNode) -> Int64? {
-        guard let v = millicoreCount(node), v.isFinite, v >= 0, v <= Double(Limits.maxMillicores) else { return nil }
-        return Int64(v.rounded())
+        within(millicoreCount(node), 0...Double(Limits.maxMillicores)).map { Int64($0.rounded()) }
     }
 
     private static func millicoreCount(_ node: YAMLNode) -> Double? {
@@ -144,21 +140,12 @@ public enum QuantityParser {
 
     /// A plain number that is finite and within `range` (watts, rates, weights, prices).
     public static func number(_ node: YAMLNode, in range: ClosedRange<Double>) -> Double? {
-        guard let d = node.double, d.isFinite, range.contains(d) else { return nil }
-        return d
+        within(node.double, range)
     }
-}
 
-
-extension FunctionSpec {
-    /// Seconds between the function's scaler decisions (0: no periodic decisions).
-    var scalerInterval: Double {
-        switch scaler {
-        case .fixed: return 0
-        case .requestRate(_, _, let interval): return interval
-        case .averageRequests(_, let window): return window
-        case .hpa(_, _, let syncPeriod, _): return syncPeriod
-        case .kpa(_, _, _, _, _, _, let tick): return tick
-        }
+    /// `value` when it lies in `range` (a finite range: infinities and NaN never do).
+    static func within(_ value: Double?, _ range: ClosedRange<Double>) -> Double? {
+        guard let value, range.contains(value) else { return nil }
+        return value
     }
 }
