@@ -4,6 +4,9 @@ import PackageDescription
 // Dependencies, and why each one is here:
 // - swift-argument-parser: the command tree, `--help`, argument validation.
 // - ZIPFoundation: reading and writing solution.zip (uses the system zlib).
+// - Hummingbird (SwiftNIO) and swift-log: the live playground's HTTP server (`kubeprint serve`),
+//   which needs keep-alive, chunked watch streams and graceful shutdown; swift-log for its
+//   request log. Only the thin PlaygroundServer target imports them (a clean build adds ~4 min).
 // libyaml comes from the system (Debian `libyaml-dev`) through the CLibYAML target.
 
 let strict: [SwiftSetting] = [
@@ -21,10 +24,13 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "Playground", targets: ["Playground"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +45,19 @@ let package = Package(
         .target(name: "Simulation", swiftSettings: strict),
         .target(name: "Cluster", dependencies: ["Simulation"], swiftSettings: strict),
         .target(name: "Playground", dependencies: ["Cluster", "Simulation", "YAML", "Blueprint", "Manifests"], swiftSettings: strict),
+        .target(name: "KubeAPI", dependencies: ["Blueprint", "Simulation", "Cluster", "Playground"], swiftSettings: strict),
+        .target(
+            name: "PlaygroundServer",
+            dependencies: [
+                "KubeAPI", "Blueprint", "Simulation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "KubeprintCommands",
             dependencies: [
-                "Blueprint", "YAML", "Manifests", "Simulation", "Cluster", "Playground",
+                "Blueprint", "YAML", "Manifests", "Simulation", "Cluster", "Playground", "KubeAPI", "PlaygroundServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -59,6 +74,11 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Simulation"], swiftSettings: strict),
         .testTarget(name: "PlaygroundTests", dependencies: ["Playground", "Cluster", "Simulation", "YAML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "Blueprint", "Simulation", "Cluster"], swiftSettings: strict),
+        .testTarget(
+            name: "PlaygroundServerTests",
+            dependencies: ["PlaygroundServer", "KubeAPI", "Blueprint"],
+            swiftSettings: strict),
         .testTarget(
             name: "KubeprintCommandsTests",
             dependencies: ["KubeprintCommands", "Manifests", "YAML", "TestSupport"],
