@@ -57,8 +57,18 @@ public enum Tables {
     /// beyond the tolerated clock skew of one second print "<invalid>".
     public static func humanDuration(_ seconds: Double) -> String {
         // Go works on a Duration in whole nanoseconds and truncates every division toward zero.
-        let limit = Double(Int64.max)
-        let nanos: Int64 = seconds.isNaN ? 0 : (seconds * 1e9 >= limit ? Int64.max : (seconds * 1e9 <= -limit ? Int64.min : Int64(seconds * 1e9)))
+        // Out-of-range values saturate as a Duration would.
+        let scaled = seconds * 1e9
+        let nanos: Int64
+        if scaled.isNaN {
+            nanos = 0
+        } else if scaled >= Double(Int64.max) {
+            nanos = Int64.max
+        } else if scaled <= Double(Int64.min) {
+            nanos = Int64.min
+        } else {
+            nanos = Int64(scaled)
+        }
         let second: Int64 = 1_000_000_000
         let wholeSeconds = nanos / second
         if wholeSeconds < -1 {

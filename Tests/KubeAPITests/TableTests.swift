@@ -50,7 +50,7 @@ private func rowMetadata(_ table: JSONObject, row: Int = 0) -> JSONObject? {
         (28_800.0, "8h"), (172_799.0, "47h"), (172_800.0, "2d"), (176_400.0, "2d1h"),
         (691_199.0, "7d23h"), (691_200.0, "8d"), (432_000.0, "5d"),
         (63_071_999.0, "729d"), (63_072_000.0, "2y"), (63_331_200.0, "2y3d"),
-        (252_287_999.0, "7y364d"), (252_288_000.0, "8y"), (315_360_000.0, "10y"),
+        (252_287_999.0, "7y364d"), (252_288_000.0, "8y"), (315_360_000.0, "10y"), (1e30, "292y"), (-1e30, "<invalid>"),
     ])
     func thresholds(seconds: Double, expected: String) {
         #expect(Tables.humanDuration(seconds) == expected)
