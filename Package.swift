@@ -6,7 +6,8 @@ import PackageDescription
 // - ZIPFoundation: reading and writing solution.zip (uses the system zlib).
 // - Hummingbird (SwiftNIO) and swift-log: the live playground's HTTP server (`kubeprint serve`),
 //   which needs keep-alive, chunked watch streams and graceful shutdown; swift-log for its
-//   request log. Only the thin PlaygroundServer target imports them (a clean build adds ~4 min).
+//   request log; swift-service-lifecycle (already under Hummingbird) to stop on SIGINT/SIGTERM with
+//   open watches closed. Only the thin PlaygroundServer target imports them (a clean build adds ~4 min).
 // libyaml comes from the system (Debian `libyaml-dev`) through the CLibYAML target.
 
 let strict: [SwiftSetting] = [
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,13 +49,16 @@ let package = Package(
         .target(name: "Simulation", swiftSettings: strict),
         .target(name: "Cluster", dependencies: ["Simulation"], swiftSettings: strict),
         .target(name: "Playground", dependencies: ["Cluster", "Simulation", "YAML", "Blueprint", "Manifests"], swiftSettings: strict),
-        .target(name: "KubeAPI", dependencies: ["Blueprint", "Simulation", "Cluster", "Playground"], swiftSettings: strict),
+        .target(name: "KubeAPI", dependencies: ["Blueprint", "Simulation", "Cluster", "Playground", "YAML"], swiftSettings: strict),
         .target(
             name: "PlaygroundServer",
             dependencies: [
-                "KubeAPI", "Blueprint", "Simulation",
+                "KubeAPI", "Blueprint", "Simulation", "YAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .target(

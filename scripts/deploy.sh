@@ -83,8 +83,9 @@ for file in deployments/*deployment.yaml; do
     kc rollout status "deployment/$name" --timeout="$timeout"
 done
 
-# Record assigned NodePorts: each Service's first port is made equal to its NodePort, so the
-# orchestrator reaches a model at <service>:<port> inside the cluster and <node>:<port> outside.
+# Record assigned NodePorts: each Service's first port is made equal to its NodePort (in the
+# cluster and in its manifest), so the orchestrator reaches a model at <service>:<port> inside
+# the cluster and <node>:<port> outside.
 orchestrator_port=""
 if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
     tmp=dockerinfo.json.tmp
@@ -92,8 +93,18 @@ if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
     for service in $(sed -n 's/.*"ip_address": "\([a-z0-9-]*\)".*/\1/p' dockerinfo.json); do
         node_port=$(kc get service "$service" -o 'jsonpath={.spec.ports[0].nodePort}')
         [ -n "$node_port" ] || continue
-        kc patch service "$service" --type=json \
-            -p "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": $node_port}]" >/dev/null
+        manifest=deployments/${service}_service.yaml
+        if [ -f "$manifest" ]; then
+            # The manifest says so too, and is applied again (as the Graphene deployer does), so
+            # a later `kubectl apply -f deployments/` finds nothing to change.
+            awk -v p="$node_port" '!done && /^    port: [0-9]+$/ { print "    port: " p; done = 1; next } { print }' \
+                "$manifest" > "$manifest.next"
+            mv "$manifest.next" "$manifest"
+            kc apply -f "$manifest" >/dev/null
+        else
+            kc patch service "$service" --type=json \
+                -p "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": $node_port}]" >/dev/null
+        fi
         sed "/\"ip_address\": \"$service\"/s/\"port\": \"[0-9]*\"/\"port\": \"$node_port\"/" "$tmp" > "$tmp.next"
         mv "$tmp.next" "$tmp"
         [ "$service" = orchestrator ] && orchestrator_port=$node_port

@@ -23,6 +23,17 @@ public enum JSONValue: Hashable, Sendable {
         if case .string(let s) = self { return s }
         return nil
     }
+    /// An integer, from a JSON number without a fraction (or an integral one such as `2.0`).
+    public var int: Int? {
+        guard case .number(let text) = self else { return nil }
+        if let i = Int(text) { return i }
+        if let d = Double(text), d.rounded() == d, abs(d) < 1e15 { return Int(d) }
+        return nil
+    }
+    public var bool: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
 
     /// "a string", "an array", …: for messages about wrong types.
     public var kindDescription: String {
@@ -121,19 +132,24 @@ public enum JSONPath {
 /// A strict RFC 8259 JSON reader that records the position of every value.
 public struct JSONParser {
     public var maxDepth = 512
+    /// Whether to keep every value's position in ``JSONDocument/positions`` (blueprints, for
+    /// diagnostics); API bodies turn it off. Syntax errors have their position either way.
+    public var recordsPositions = true
 
-    public init() {}
+    public init(recordsPositions: Bool = true) { self.recordsPositions = recordsPositions }
 
     /// Parses `text`.
     /// - Throws: ``JSONSyntaxError`` with line and column.
     public func parse(_ text: String) throws -> JSONDocument {
         var reader = Reader(bytes: Array(text.utf8), maxDepth: maxDepth)
+        reader.recordsPositions = recordsPositions
         return try reader.document()
     }
 
     private struct Reader {
         let bytes: [UInt8]
         let maxDepth: Int
+        var recordsPositions = true
         var i = 0
         var line = 1
         var lineStart = 0
@@ -146,9 +162,11 @@ public struct JSONParser {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3; lineStart = 3 }
         }
 
-        var position: SourcePosition {
+        var position: SourcePosition { position(at: i, line: line, lineStart: lineStart) }
+
+        func position(at index: Int, line: Int, lineStart: Int) -> SourcePosition {
             // Columns count characters, not bytes.
-            let column = bytes[lineStart..<min(i, bytes.count)].reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
+            let column = bytes[lineStart..<min(index, bytes.count)].reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
             return SourcePosition(line: line, column: column + 1)
         }
 
@@ -190,7 +208,7 @@ public struct JSONParser {
             guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of file; expected a value") }
-            positions[path] = position
+            if recordsPositions { positions[path] = position }
             switch bytes[i] {
             case UInt8(ascii: "{"): return try object(path: path, depth: depth)
             case UInt8(ascii: "["): return try array(path: path, depth: depth)
@@ -223,15 +241,16 @@ public struct JSONParser {
                     if i < bytes.count && bytes[i] == UInt8(ascii: "}") { throw fail("trailing comma before '}'") }
                     throw fail(i < bytes.count ? "expected a quoted key, found \(describe(bytes[i]))" : "unexpected end of file inside an object")
                 }
-                let keyPosition = position
+                let (keyIndex, keyLine, keyLineStart) = (i, line, lineStart)
                 let key = try string()
                 if !seen.insert(key).inserted {
-                    throw JSONSyntaxError(message: "duplicate key \"\(key)\" in one object", position: keyPosition)
+                    throw JSONSyntaxError(message: "duplicate key \"\(key)\" in one object",
+                                          position: position(at: keyIndex, line: keyLine, lineStart: keyLineStart))
                 }
                 skipWhitespace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
                 i += 1
-                let v = try value(path: JSONPath.key(path, key), depth: depth + 1)
+                let v = try value(path: recordsPositions ? JSONPath.key(path, key) : "", depth: depth + 1)
                 members.append(JSONObject.Member(key: key, value: v))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file; expected ',' or '}'") }
@@ -249,7 +268,7 @@ public struct JSONParser {
             while true {
                 skipWhitespace()
                 if i < bytes.count && bytes[i] == UInt8(ascii: "]") { throw fail("trailing comma before ']'") }
-                items.append(try value(path: JSONPath.index(path, items.count), depth: depth + 1))
+                items.append(try value(path: recordsPositions ? JSONPath.index(path, items.count) : "", depth: depth + 1))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file; expected ',' or ']'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -462,4 +481,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(String(value)) }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// Members in the literal's order.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        members = elements.map { Member(key: $0.0, value: $0.1) }
+    }
 }

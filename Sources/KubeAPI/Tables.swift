@@ -840,14 +840,6 @@ fileprivate extension JSONObject {
 }
 
 fileprivate extension JSONValue {
-    /// An integral number's value (also accepts "2.0"-style text of a whole number).
-    var int: Int? {
-        guard case .number(let text) = self else { return nil }
-        if let value = Int(text) { return value }
-        if let value = Double(text), value.rounded() == value, abs(value) < 1e15 { return Int(value) }
-        return nil
-    }
-
     /// A quantity as text: strings as written, numbers as their JSON text.
     var quantityText: String? {
         switch self {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import KubeAPI
 import Manifests
 import Playground
 import Simulation
@@ -28,7 +29,13 @@ struct Simulate: AsyncParsableCommand {
             """)
 
     @Argument(help: ArgumentHelp("The scenario file (YAML), or the name of a built-in scenario.", valueName: "scenario"))
-    var scenario: String
+    var scenario: String?
+
+    @Option(help: ArgumentHelp("Replay a session recorded by `kubeprint serve --record` and check its final state.", valueName: "file"))
+    var replay: String?
+
+    @Flag(help: "With --replay: print the final state (every object, one JSON line each).")
+    var printState = false
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv, replica-utilization.csv and nodes.csv to DIR.", valueName: "dir"))
     var output: String?
@@ -60,6 +67,9 @@ struct Simulate: AsyncParsableCommand {
     init() {}
 
     func validate() throws {
+        if replay != nil && scenario != nil { throw ValidationError("give a scenario or --replay FILE, not both") }
+        if replay == nil && scenario == nil { throw ValidationError("missing a scenario file (or the name of a built-in scenario), or --replay FILE") }
+        if printState && replay == nil { throw ValidationError("--print-state goes with --replay") }
         for (flag, value) in [("--output", output), ("--requests", requests), ("--events", events), ("--nodes-csv", nodesCSV)] where value == "-" {
             throw ValidationError("\(flag) cannot be standard output ('-'): standard output carries the summary; give a \(flag == "--output" ? "folder" : "file name")")
         }
@@ -86,6 +96,8 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let replay { return try await Self.replay(replay, printState: printState) }
+        let scenario = self.scenario ?? ""
         var file: ScenarioFile
         var inputs: [String] = []
         if scenario == "edge-ai" && !FileManager.default.fileExists(atPath: scenario) {
@@ -225,5 +237,28 @@ final class Progress {
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+extension Simulate {
+    /// Replays a recorded playground session and compares its final state with the recording's.
+    static func replay(_ path: String, printState: Bool) async throws {
+        let session = try Session.read(path: path)
+        var (config, _) = try Serve.config(clusterText: session.cluster, seed: session.seed, epoch: session.epoch, file: path)
+        if let size = session.defaultImageSize { config.defaultImageSize = size }
+        let state = try await session.replay(config: config)
+        let console = Console()
+        if printState { console.out(state, terminator: "") }
+        let digest = Session.digest(state)
+        let summary = "replayed \(session.requestCount) requests over \(session.endTime.seconds.fixed(1)) s of virtual time: \(state.split(separator: "\n").count - 1) objects"
+        guard let expected = session.finalDigest else {
+            console.out(summary + " (the recording has no final state to compare: the server did not stop cleanly)")
+            return
+        }
+        guard expected == digest else {
+            throw CommandFailure("\(summary); the final state differs from the recorded one (\(digest), recorded \(expected))",
+                                 hint: "replay with the kubeprint version that recorded the session")
+        }
+        console.out(summary + "; the final state matches the recording (\(digest))")
     }
 }

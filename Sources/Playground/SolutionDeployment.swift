@@ -100,6 +100,19 @@ public struct SolutionManifests: Sendable {
         return SolutionManifests(workloads: workloads, claims: claims, graph: graph, pipelineName: graph.name)
     }
 
+    /// A solution from Deployment objects (the live playground's), with the pipeline's graph.
+    public static func from(deployments roots: [YAMLNode], claims: [String], graph: PipelineGraph?, name: String) throws -> SolutionManifests {
+        var workloads: [Workload] = []
+        var problems: [ScenarioError.Problem] = []
+        for root in roots {
+            var r = ScenarioReader(document: YAMLDocument(root: root, marks: [:]), file: root["metadata"]?["name"]?.string ?? "deployment")
+            if let w = readDeployment(root, reader: &r) { workloads.append(w) }
+            problems += r.problems
+        }
+        guard problems.isEmpty else { throw ScenarioError(problems: problems) }
+        return SolutionManifests(workloads: workloads, claims: claims, graph: graph, pipelineName: graph?.name ?? name)
+    }
+
     static func readDeployment(_ root: YAMLNode, reader r: inout ScenarioReader) -> Workload? {
         guard let name = root["metadata"]?["name"]?.string else {
             r.fail("a Deployment without metadata.name", at: "metadata")

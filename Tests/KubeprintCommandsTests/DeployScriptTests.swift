@@ -42,7 +42,8 @@ struct DeployScriptTests {
         #expect(r.stdout.contains("Orchestrator endpoint: 10.1.2.3:30100"))
 
         let calls = try Fixtures.text(log).split(separator: "\n").map(String.init)
-        let applies = calls.filter { $0.contains(" apply -f ") }.map { $0.components(separatedBy: "deployments/").last ?? "" }
+        let firstRollout = try #require(calls.firstIndex { $0.contains(" rollout ") })
+        let applies = calls.prefix(firstRollout).filter { $0.contains(" apply -f ") }.map { $0.components(separatedBy: "deployments/").last ?? "" }
         #expect(applies == [
             "pvc-data-shared.yaml",
             "news-classifier1_service.yaml", "newstrainer1_service.yaml", "orchestrator_service.yaml", "tensorboard1_service.yaml",
@@ -51,11 +52,13 @@ struct DeployScriptTests {
         #expect(calls.first == "get namespace demo")
         #expect(calls.contains("create namespace demo"))
         #expect(calls.filter { $0.hasPrefix("-n demo rollout status deployment/") }.count == 4)
-        #expect(calls.contains { $0.hasPrefix("-n demo patch service newstrainer1") && $0.contains("\"value\": 30002") })
-        // Every apply happens before the first rollout wait.
-        let lastApply = try #require(calls.lastIndex { $0.contains(" apply ") })
-        let firstRollout = try #require(calls.firstIndex { $0.contains(" rollout ") })
-        #expect(lastApply < firstRollout)
+        #expect(calls.contains { $0 == "-n demo apply -f deployments/newstrainer1_service.yaml" })
+        let manifest = try String(contentsOf: out.appendingPathComponent("deployments/newstrainer1_service.yaml"), encoding: .utf8)
+        #expect(manifest.contains("\n    port: 30002\n"))
+        #expect(!calls.contains { $0.contains("patch service") })
+        // Services are applied again with their NodePort only after every rollout.
+        let lastRollout = try #require(calls.lastIndex { $0.contains(" rollout ") })
+        #expect(calls[lastRollout...].filter { $0.contains(" apply -f ") }.count == 4)
 
         let dockerinfo = try Fixtures.text(out.appendingPathComponent("dockerinfo.json"))
         #expect(dockerinfo.contains("{\"container_name\": \"newstrainer1\", \"ip_address\": \"newstrainer1\", \"port\": \"30002\"}"))

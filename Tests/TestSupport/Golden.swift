@@ -156,6 +156,7 @@ public enum Binary {
     }
 
     public struct BinaryMissing: Error, CustomStringConvertible {
+        public init() {}
         public var description: String { "the kubeprint binary is not built; run swift build first" }
     }
 }

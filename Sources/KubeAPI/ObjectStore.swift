@@ -1,0 +1,137 @@
+import Blueprint
+
+/// A stored API object: what was applied (verbatim, plus the server's fields) and its encoding.
+struct StoredObject {
+    var object: JSONObject
+    /// Compact JSON of `object`, written once per version so lists and watches only copy it.
+    var encoded: String
+    var resourceVersion: Int
+
+    init(_ object: JSONObject, resourceVersion: Int) {
+        self.object = object
+        self.resourceVersion = resourceVersion
+        encoded = JSONWriter(pretty: false).write(.object(object))
+    }
+}
+
+/// One change, as a watch sends it.
+struct WatchEvent {
+    var type: String
+    var resource: String
+    var namespace: String
+    var object: JSONObject
+    var encoded: String
+    var resourceVersion: Int
+
+    /// The watch line: `{"type":"ADDED","object":{…}}`.
+    var line: String { "{\"type\":\"\(type)\",\"object\":\(encoded)}\n" }
+}
+
+/// Objects by resource, namespace and name, with a global resourceVersion and the recent
+/// change log that watches replay from.
+struct ObjectStore {
+    /// resource id (`qualifiedPlural`) → namespace ("" for cluster-scoped) → name → object.
+    private(set) var buckets: [String: [String: [String: StoredObject]]] = [:]
+    private(set) var resourceVersion = 1
+    /// Changes with their resourceVersion, oldest first; bounded.
+    private(set) var log: [WatchEvent] = []
+    static let logLimit = 50_000
+    /// Called with every change (the server's watches).
+    var onChange: ((WatchEvent) -> Void)?
+
+    func get(_ type: ResourceType, _ namespace: String, _ name: String) -> StoredObject? {
+        buckets[type.qualifiedPlural]?[type.namespaced ? namespace : ""]?[name]
+    }
+
+    /// Objects of a type in a namespace (nil: all namespaces), sorted by namespace then name.
+    func list(_ type: ResourceType, namespace: String?) -> [StoredObject] {
+        guard let bucket = buckets[type.qualifiedPlural] else { return [] }
+        if let namespace, type.namespaced {
+            guard let objects = bucket[namespace] else { return [] }
+            return objects.keys.sorted().compactMap { objects[$0] }
+        }
+        var out: [StoredObject] = []
+        for ns in bucket.keys.sorted() {
+            guard let objects = bucket[ns] else { continue }
+            for name in objects.keys.sorted() { if let o = objects[name] { out.append(o) } }
+        }
+        return out
+    }
+
+    func count(_ type: ResourceType, namespace: String?) -> Int {
+        guard let bucket = buckets[type.qualifiedPlural] else { return 0 }
+        if let namespace { return bucket[namespace]?.count ?? 0 }
+        return bucket.values.reduce(0) { $0 + $1.count }
+    }
+
+    /// Namespaces that hold objects of `type`.
+    func namespaces(of type: ResourceType) -> [String] {
+        (buckets[type.qualifiedPlural] ?? [:]).filter { !$0.value.isEmpty }.keys.sorted()
+    }
+
+    /// Writes an object, stamping a new resourceVersion; returns the stored version.
+    @discardableResult
+    mutating func put(_ type: ResourceType, _ object: JSONObject, added: Bool) -> StoredObject {
+        resourceVersion += 1
+        var object = object
+        object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
+        let stored = StoredObject(object, resourceVersion: resourceVersion)
+        let ns = type.namespaced ? (object.namespace ?? "") : ""
+        buckets[type.qualifiedPlural, default: [:]][ns, default: [:]][object.name] = stored
+        record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: ns, object: stored.object,
+                          encoded: stored.encoded, resourceVersion: resourceVersion))
+        return stored
+    }
+
+    /// Removes an object; the DELETED event carries its last state with a new resourceVersion.
+    @discardableResult
+    mutating func remove(_ type: ResourceType, _ namespace: String, _ name: String) -> StoredObject? {
+        let ns = type.namespaced ? namespace : ""
+        guard let old = buckets[type.qualifiedPlural]?[ns]?[name] else { return nil }
+        buckets[type.qualifiedPlural]?[ns]?[name] = nil
+        if buckets[type.qualifiedPlural]?[ns]?.isEmpty == true { buckets[type.qualifiedPlural]?[ns] = nil }
+        resourceVersion += 1
+        var object = old.object
+        object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
+        let stored = StoredObject(object, resourceVersion: resourceVersion)
+        record(WatchEvent(type: "DELETED", resource: type.qualifiedPlural, namespace: ns, object: stored.object, encoded: stored.encoded,
+                          resourceVersion: resourceVersion))
+        return stored
+    }
+
+    private mutating func record(_ event: WatchEvent) {
+        log.append(event)
+        if log.count > Self.logLimit * 2 {
+            log.removeFirst(log.count - Self.logLimit)
+        }
+        onChange?(event)
+    }
+
+    /// Changes after `resourceVersion`, or nil when the log no longer reaches back that far
+    /// (the client must relist: 410 Gone).
+    func changes(after resourceVersion: Int) -> ArraySlice<WatchEvent>? {
+        guard let first = log.first else { return [] }
+        if resourceVersion < first.resourceVersion - 1 { return nil }
+        // The log is ordered by resourceVersion: binary search the first newer change.
+        var lo = 0
+        var hi = log.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if log[mid].resourceVersion <= resourceVersion { lo = mid + 1 } else { hi = mid }
+        }
+        return log[lo...]
+    }
+
+    /// Every object in a canonical order (for the state dump replays compare).
+    func all() -> [(resource: String, object: StoredObject)] {
+        var out: [(String, StoredObject)] = []
+        for resource in buckets.keys.sorted() {
+            guard let bucket = buckets[resource] else { continue }
+            for ns in bucket.keys.sorted() {
+                guard let objects = bucket[ns] else { continue }
+                for name in objects.keys.sorted() { if let o = objects[name] { out.append((resource, o)) } }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Blueprint
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Manifests
+import Playground
+import YAML
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send pipeline runs to a solution deployed on the live playground (kubeprint serve).",
+        discussion: """
+            Plays the AI4EU orchestrator client: sends the solution's blueprint.json and \
+            dockerinfo.json to the playground, which sends each run along the blueprint's links \
+            to the namespace's Deployments (fan-out, joins, a hop limit on cycles) and answers \
+            with the end-to-end latency percentiles and, per model, wait, cold start and \
+            execution times and failures.
+
+            How long a model takes comes from the Deployment's kubeprint.io/exec-time \
+            annotation, else --exec-time; image sizes from the playground's cluster scenario, \
+            the kubeprint.io/image-size annotation, or the server's default (with a warning). \
+            The runs are simulated on a copy of the namespace's Deployments, starting once \
+            every one is available; the live cluster is not changed by them.
+
+            Examples:
+              kubeprint run out/news -n news --runs 200 --rate 5
+              kubeprint run out/news -n news --server http://127.0.0.1:8080 --json
+            """)
+
+    @Argument(help: ArgumentHelp("The solution folder (from kubeprint convert) that deploy.sh deployed.", valueName: "solution-dir"))
+    var solution: String
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("The namespace it was deployed into.", valueName: "name"))
+    var namespace: String
+
+    @Option(help: ArgumentHelp("The playground's URL (default: the server of --kubeconfig).", valueName: "url"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("The kubeconfig kubeprint serve wrote.", valueName: "file"))
+    var kubeconfig = "playground.kubeconfig"
+
+    @Option(parsing: .unconditional, help: "Pipeline runs to send.")
+    var runs = 100
+
+    @Option(parsing: .unconditional, help: "Runs per second (Poisson).")
+    var rate = 2.0
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Median time a model takes per call when its Deployment has no kubeprint.io/exec-time annotation.", valueName: "duration"))
+    var execTime: String?
+
+    @Flag(help: "Print the playground's answer as JSON.")
+    var json = false
+
+    init() {}
+
+    func validate() throws {
+        guard runs >= 0, runs <= Limits.maxRequests else { throw ValidationError("--runs must be 0–\(Limits.maxRequests), not \(runs)") }
+        guard rate > 0, rate.isFinite, rate <= Limits.maxRate else { throw ValidationError("--rate must be a positive number of runs per second, at most \(Int(Limits.maxRate))") }
+        if let execTime, QuantityParser.seconds(.string(execTime)) == nil {
+            throw ValidationError("--exec-time '\(execTime)' is not a duration (examples: 50ms, 2s)")
+        }
+        guard KubernetesName.isValid(namespace) else { throw ValidationError("--namespace '\(namespace)' is not a valid namespace name") }
+    }
+
+    func run() async throws {
+        let console = Console()
+        let folder = URL(fileURLWithPath: solution)
+        let blueprintPath = folder.appendingPathComponent("blueprint.json").path
+        var body: JSONObject = ["runs": .number(String(runs)), "rate": .number(String(rate))]
+        if let execTime { body["execTime"] = .string(execTime) }
+        if FileManager.default.fileExists(atPath: blueprintPath) {
+            let text = try String(contentsOfFile: blueprintPath, encoding: .utf8)
+            do {
+                body["blueprint"] = try JSONParser(recordsPositions: false).parse(text).root
+            } catch {
+                throw CommandFailure("\(blueprintPath): not valid JSON: \(error)", hint: "convert the blueprint again with kubeprint convert")
+            }
+        } else if OutputPaths.kind(of: solution) != .folder {
+            throw CommandFailure("'\(solution)' is not a solution folder", hint: "give the folder kubeprint convert wrote (it holds blueprint.json and deploy.sh)")
+        }
+        let dockerinfo = folder.appendingPathComponent("dockerinfo.json").path
+        if let text = try? String(contentsOfFile: dockerinfo, encoding: .utf8), let value = try? JSONParser(recordsPositions: false).parse(text).root {
+            body["dockerinfo"] = value
+        }
+        let base = try serverURL()
+        guard let url = URL(string: "\(base)/playground/v1/namespaces/\(namespace)/runs") else {
+            throw CommandFailure("'\(base)' is not a URL", hint: "give --server http://HOST:PORT")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(JSONWriter(pretty: false).write(.object(body)).utf8)
+        request.timeoutInterval = 600
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CommandFailure("cannot reach the playground at \(base): \(error.localizedDescription)",
+                                 hint: "start it with `kubeprint serve` (or give --server / --kubeconfig)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let answer = try? JSONParser(recordsPositions: false).parse(text).root
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200, let result = answer else {
+            let message = answer?["message"]?.string ?? answer?["error"]?["message"]?.string ?? text
+            throw CommandFailure("the playground refused the runs (HTTP \(status)): \(message)", hint: nil)
+        }
+        if json {
+            console.out(JSONWriter().write(result), terminator: "")
+            return
+        }
+        for w in result["warnings"]?.array ?? [] { if let w = w.string { console.warning(w) } }
+        if let report = result["report"]?.string { console.out(report) }
+        func ms(_ v: JSONValue?) -> String {
+            guard case .number(let n)? = v, let d = Double(n) else { return "-" }
+            return d < 1 ? "\(Int((d * 1000).rounded())) ms" : String(format: "%.2f s", d)
+        }
+        if let nodes = result["nodes"]?.array, !nodes.isEmpty {
+            let width = max(10, nodes.compactMap { $0["deployment"]?.string?.count }.max() ?? 0)
+            console.out("  " + "model".padding(toLength: width, withPad: " ", startingAt: 0) + "  calls  wait p50  cold starts  exec p50  exec p99  failed")
+            for n in nodes {
+                let name = (n["deployment"]?.string ?? "").padding(toLength: width, withPad: " ", startingAt: 0)
+                let calls = String(n["calls"]?.int ?? 0)
+                console.out("  \(name)  \(calls.padding(toLength: 5, withPad: " ", startingAt: 0))  \(ms(n["wait"]?["p50"]).padding(toLength: 8, withPad: " ", startingAt: 0))  \(String(n["coldStarts"]?.int ?? 0).padding(toLength: 11, withPad: " ", startingAt: 0))  \(ms(n["execution"]?["p50"]).padding(toLength: 8, withPad: " ", startingAt: 0))  \(ms(n["execution"]?["p99"]).padding(toLength: 8, withPad: " ", startingAt: 0))  \(n["failed"]?.int ?? 0)")
+            }
+        }
+        if (result["completed"]?.int ?? 0) == 0 && runs > 0 {
+            throw CommandFailure("no run completed (\(result["runs"]?.int ?? 0) sent, \(result["failed"]?.int ?? 0) failed)",
+                                 hint: "check the namespace with kubectl get pods -n \(namespace)")
+        }
+    }
+
+    /// `--server`, or the server of the kubeconfig.
+    func serverURL() throws -> String {
+        if let server { return server.hasSuffix("/") ? String(server.dropLast()) : server }
+        guard let text = try? String(contentsOfFile: kubeconfig, encoding: .utf8) else {
+            throw CommandFailure("no --server given and cannot read the kubeconfig '\(kubeconfig)'",
+                                 hint: "start the playground with `kubeprint serve` in this folder, or give --server http://HOST:PORT")
+        }
+        guard let doc = try? YAMLParser().parseSingle(text), let server = doc.root["clusters"]?.sequence?.first?["cluster"]?["server"]?.string else {
+            throw CommandFailure("the kubeconfig '\(kubeconfig)' names no cluster server", hint: "give --server http://HOST:PORT")
+        }
+        return server
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import KubeAPI
+import Manifests
+import Playground
+import PlaygroundServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the simulated playground cluster behind the Kubernetes API, for kubectl and a solution's deploy.sh.",
+        discussion: """
+            Starts a live playground: a Kubernetes API server (the subset kubectl needs) whose \
+            scheduler, kubelets, image pulls and controllers are kubeprint's simulator. Virtual \
+            time follows the wall clock times --speed (default 20: a 2 s image pull shows in \
+            0.1 s); with --speed manual it moves only through POST /playground/v1/advance?by=30s \
+            (or ?until=idle). The server binds the loopback address, prints its URL and writes a \
+            kubeconfig for kubectl (once it listens, so a script can wait for the file).
+
+            Then, unchanged:
+              KUBECONFIG=playground.kubeconfig sh out/deploy.sh -n news --create-namespace
+              KUBECONFIG=playground.kubeconfig kubectl get pods -n news -o wide
+
+            GET / is a dashboard of nodes, pods, deployments, pulls and events; GET /metrics is \
+            Prometheus text. --record FILE writes every change with its virtual time, and \
+            `kubeprint simulate --replay FILE` reproduces the session's final state.
+
+            Examples:
+              kubeprint serve
+              kubeprint serve --port 0 --kubeconfig /tmp/pg.kubeconfig --speed manual
+              kubeprint serve --cluster scenarios/edge-demo.yaml --record session.jsonl
+            """)
+
+    @Option(help: ArgumentHelp("Address to bind (the API has no authentication: keep it on the loopback address).", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
+    var port = 8080
+
+    @Option(help: ArgumentHelp("A scenario file whose cluster (nodes, registries, images, kubelet settings) to run (default: four 4-CPU / 8 GiB nodes, a 1 Gbit/s registry).", valueName: "file"))
+    var cluster: String?
+
+    @Option(help: ArgumentHelp("Virtual seconds per wall-clock second, or 'manual'.", valueName: "N|manual"))
+    var speed = "20"
+
+    @Option(help: ArgumentHelp("Where to write the kubeconfig for kubectl.", valueName: "file"))
+    var kubeconfig = "playground.kubeconfig"
+
+    @Option(help: ArgumentHelp("Write the session (every change with its virtual time) to FILE, for `simulate --replay`.", valueName: "file"))
+    var record: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Size of an image the cluster scenario does not declare.", valueName: "size"))
+    var imageSize = "500MB"
+
+    @Option(help: "Seed (names, UIDs, node ports, start-up times).")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Log every request.")
+    var verbose = false
+
+    init() {}
+
+    func validate() throws {
+        guard PlaygroundSpeed(speed) != nil else {
+            throw ValidationError("--speed must be a positive number of virtual seconds per second (at most 100000) or 'manual', not '\(speed)'")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port)") }
+        if QuantityParser.bytes(.string(imageSize)) == nil {
+            throw ValidationError("--image-size '\(imageSize)' is not a size of at most \(Limits.bytesText) (examples: 500MB, 2GB)")
+        }
+    }
+
+    func run() async throws {
+        let console = Console()
+        let (config, clusterText) = try Self.config(cluster: cluster, seed: seed, epoch: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        var c = config
+        c.defaultImageSize = QuantityParser.bytes(.string(imageSize)) ?? c.defaultImageSize
+        let recorder = try record.map { try SessionRecorder(path: $0, cluster: clusterText) }
+        let speedValue = PlaygroundSpeed(speed) ?? .realtime(20)
+        let playground = try LivePlayground(config: c, speed: speedValue, record: recorder)
+        var options = ServerOptions()
+        options.host = host
+        options.port = port
+        options.kubeconfig = kubeconfig
+        options.logLevel = verbose ? .debug : .warning
+        let host = self.host
+        let kubeconfig = self.kubeconfig
+        let nodes = c.scenario.nodes.count
+        try await PlaygroundServer.run(playground, options: options) { port in
+            let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+            console.out("kubeprint playground: \(url)  (\(nodes) nodes, virtual time \(speedValue == .manual ? "manual" : "×\(speedValue)"))")
+            console.out("  kubeconfig: \(kubeconfig)    export KUBECONFIG=\(kubeconfig)")
+            console.out("  dashboard:  \(url)/    metrics: \(url)/metrics")
+        }
+    }
+
+    /// The playground's configuration: the cluster scenario (or the built-in cluster), and the
+    /// scenario's text for recordings.
+    static func config(cluster: String?, seed: UInt64, epoch: Date) throws -> (PlaygroundConfig, String?) {
+        var text: String?
+        if let cluster {
+            guard let data = FileManager.default.contents(atPath: cluster), let t = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("cannot read the cluster scenario '\(cluster)'", hint: "give the path of a scenario YAML file")
+            }
+            text = t
+        }
+        return try config(clusterText: text, seed: seed, epoch: epoch, file: cluster ?? "")
+    }
+
+    /// The same from the scenario's text (nil: the built-in cluster); `file` names it in errors.
+    static func config(clusterText: String?, seed: UInt64, epoch: Date, file: String) throws -> (PlaygroundConfig, String?) {
+        var scenario = Playground.defaultCluster(seed: seed)
+        if let clusterText {
+            scenario = try ScenarioFile.parse(clusterText, file: file).cluster
+            scenario.seed = seed
+        }
+        return (PlaygroundConfig(scenario: scenario, epoch: epoch), clusterText)
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A `kubeprint serve` process on 127.0.0.1 and a free port, stopped with SIGTERM.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let root: URL
+    let kubeconfig: URL
+    private(set) var url = ""
+    private let output = Pipe()
+
+    init(arguments: [String] = [], root: URL) throws {
+        self.root = root
+        kubeconfig = root.appendingPathComponent("playground.kubeconfig")
+        guard let binary = Binary.kubeprint else { throw Binary.BinaryMissing() }
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--kubeconfig", kubeconfig.path] + arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // The first line names the URL; it is printed once the server listens (a blocking read, no polling).
+        var text = ""
+        while !text.contains("\n") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: "http://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(where: { !$0.isNumber }) else {
+            process.terminate()
+            throw ServerFailed(output: text)
+        }
+        url = String(text[range.lowerBound..<end])
+    }
+
+    struct ServerFailed: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "kubeprint serve did not start: \(output)" }
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Runs kubectl against the playground, with a HOME of its own (discovery cache).
+    func kubectl(_ arguments: [String]) throws -> Binary.Result {
+        guard let kubectl = LivePlaygroundTests.kubectlPath else { throw KubectlMissing() }
+        return try Binary.run(URL(fileURLWithPath: kubectl), arguments, environment: ["KUBECONFIG": kubeconfig.path, "HOME": root.path])
+    }
+
+    func sh(_ script: URL, _ arguments: [String]) throws -> Binary.Result {
+        try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script.path] + arguments,
+                       environment: ["KUBECONFIG": kubeconfig.path, "HOME": root.path, "KUBECTL": LivePlaygroundTests.kubectlPath ?? "kubectl"])
+    }
+
+    struct KubectlMissing: Error {}
+}
+
+/// Where kubectl is, or nil (then the live tests are reported as skipped, with the reason).
+let kubectlOnPath: String? = {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(dir)/kubectl"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+    FileHandle.standardError.write(Data("warning: kubectl is not on PATH; the live playground tests with the real kubectl are skipped\n".utf8))
+    return nil
+}()
+
+/// The real kubectl against the live playground, running each sample solution's own deploy.sh.
+@Suite("kubectl against kubeprint serve", .serialized,
+       .enabled(if: kubectlOnPath != nil, "kubectl is not on PATH: the end-to-end tests with the real kubectl did NOT run"))
+struct LivePlaygroundTests {
+    static var kubectlPath: String? { kubectlOnPath }
+
+    static func pods(_ server: ServerProcess, _ ns: String) throws -> [[String: Any]] {
+        let r = try server.kubectl(["get", "pods", "-n", ns, "-o", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return json?["items"] as? [[String: Any]] ?? []
+    }
+
+    static func isReady(_ pod: [String: Any]) -> Bool {
+        let status = pod["status"] as? [String: Any]
+        let conditions = status?["conditions"] as? [[String: Any]] ?? []
+        return status?["phase"] as? String == "Running"
+            && conditions.contains { $0["type"] as? String == "Ready" && $0["status"] as? String == "True" }
+    }
+
+    @Test("every sample solution's deploy.sh deploys, reapplies unchanged, and its namespace goes")
+    func deployEverySample() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let server = try ServerProcess(arguments: ["--speed", "2000"], root: root)
+        let blueprints = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot.appendingPathComponent("blueprints").path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        #expect(blueprints.count >= 5)
+        var namespaces: [String: Int] = [:]
+        for (i, blueprint) in blueprints.enumerated() {
+            let out = root.appendingPathComponent("solution-\(i)")
+            let convert = try Binary.kubeprint(["convert", Fixtures.packageRoot.appendingPathComponent("blueprints/\(blueprint)").path, "-o", out.path, "-q"])
+            #expect(convert.status == 0, "\(convert.stderr)")
+            let ns = "sample-\(i)"
+            let deploy = try server.sh(out.appendingPathComponent("deploy.sh"), ["-n", ns, "--create-namespace", "--timeout", "120s"])
+            #expect(deploy.status == 0, "\(blueprint): deploy.sh failed:\n\(deploy.stdout)\n\(deploy.stderr)")
+            #expect(deploy.stdout.contains("successfully rolled out"), "\(blueprint): \(deploy.stdout)")
+            #expect(deploy.stdout.contains("Deployed."))
+            let deployments = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("deployments").path)
+                .filter { $0.hasSuffix("_deployment.yaml") }
+            let pods = try Self.pods(server, ns)
+            #expect(pods.count == deployments.count, "\(blueprint): \(pods.count) pods for \(deployments.count) deployments")
+            #expect(pods.allSatisfy(Self.isReady), "\(blueprint): not every pod is Running and ready")
+            namespaces[ns] = pods.count
+            // dockerinfo.json now holds the NodePorts the playground assigned.
+            let dockerinfo = try String(contentsOf: out.appendingPathComponent("dockerinfo.json"), encoding: .utf8)
+            #expect(dockerinfo.contains("\"port\": \"3"), "\(blueprint): dockerinfo.json has no NodePort")
+            // A second apply changes nothing.
+            let again = try server.kubectl(["apply", "-n", ns, "-f", out.appendingPathComponent("deployments").path])
+            #expect(again.status == 0, "\(again.stderr)")
+            let lines = again.stdout.split(separator: "\n")
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasSuffix(" unchanged") }, "\(blueprint): second apply:\n\(again.stdout)\(again.stderr)")
+        }
+        // Namespaces stay apart.
+        for (ns, count) in namespaces { #expect(try Self.pods(server, ns).count == count) }
+        let all = try server.kubectl(["get", "pods", "-A", "--no-headers"])
+        #expect(all.stdout.split(separator: "\n").count == namespaces.values.reduce(0, +))
+        // Deleting a namespace waits until it is gone, and leaves the others.
+        let delete = try server.kubectl(["delete", "namespace", "sample-0", "--timeout=60s"])
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(delete.stdout.contains("namespace \"sample-0\" deleted"))
+        let gone = try server.kubectl(["get", "namespace", "sample-0"])
+        #expect(gone.status == 1)
+        #expect(gone.stderr.contains("NotFound"))
+        #expect(try Self.pods(server, "sample-1").count == namespaces["sample-1"])
+        #expect(server.stop() == 0)
+    }
+
+    @Test("scale, rollout status, describe, events, top and logs work as on a real cluster")
+    func dayTwo() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let server = try ServerProcess(arguments: ["--speed", "2000"], root: root)
+        let out = root.appendingPathComponent("solution")
+        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path, "-q"]).status == 0)
+        let deploy = try server.sh(out.appendingPathComponent("deploy.sh"), ["-n", "news", "--create-namespace"])
+        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        let scale = try server.kubectl(["scale", "deployment/newstrainer1", "--replicas=3", "-n", "news"])
+        #expect(scale.stdout.contains("deployment.apps/newstrainer1 scaled"), "\(scale.stdout)\(scale.stderr)")
+        let rollout = try server.kubectl(["rollout", "status", "deployment/newstrainer1", "-n", "news", "--timeout=60s"])
+        #expect(rollout.stdout.contains("successfully rolled out"), "\(rollout.stdout)\(rollout.stderr)")
+        let ready = try Self.pods(server, "news").filter { ($0["metadata"] as? [String: Any])?["name"] as? String ?? "" > "newstrainer1" && Self.isReady($0) }
+        #expect(ready.count >= 3)
+        let wide = try server.kubectl(["get", "pods", "-n", "news", "-o", "wide"])
+        #expect(wide.stdout.hasPrefix("NAME"))
+        #expect(wide.stdout.contains("NODE") && wide.stdout.contains("Running") && wide.stdout.contains("1/1"))
+        let pvc = try server.kubectl(["get", "pvc", "-n", "news"])
+        #expect(pvc.stdout.contains("Bound"), "\(pvc.stdout)")
+        let name = wide.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first.map(String.init) ?? ""
+        let describe = try server.kubectl(["describe", "pod", name, "-n", "news"])
+        #expect(describe.stdout.contains("Successfully assigned news/\(name)"), "\(describe.stdout)")
+        #expect(describe.stdout.contains("Node:"))
+        let events = try server.kubectl(["get", "events", "-n", "news"])
+        #expect(events.stdout.contains("ScalingReplicaSet") && events.stdout.contains("Pulled"))
+        let top = try server.kubectl(["top", "pods", "-n", "news"])
+        #expect(top.status == 0, "\(top.stderr)")
+        #expect(top.stdout.contains(name))
+        let logs = try server.kubectl(["logs", name, "-n", "news"])
+        #expect(logs.stdout.contains("scheduled on"))
+        // A kind the playground does not serve is refused as a real API server refuses it.
+        let widget = root.appendingPathComponent("widget.yaml")
+        try "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n".write(to: widget, atomically: true, encoding: .utf8)
+        let unknown = try server.kubectl(["apply", "-n", "news", "-f", widget.path])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no matches for kind \"Widget\" in version \"example.com/v1\""), "\(unknown.stderr)")
+        let metrics = try Binary.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-s", server.url + "/metrics"])
+        #expect(metrics.stdout.contains("kubelet_pod_start_sli_duration_seconds_bucket"))
+        #expect(server.stop() == 0)
+    }
+}
