@@ -50,15 +50,16 @@ main { flex: 1; min-height: 0; display: grid; gap: 10px; padding: 10px;
   color: var(--muted); border-bottom: 1px solid var(--line); display: flex; align-items: center; gap: 10px; }
 .panel > h2 .count { font-weight: 400; text-transform: none; letter-spacing: 0; }
 .panel > .body { flex: 1; min-height: 0; overflow: auto; }
-#ns-panel { flex: 0 1 auto; max-height: 24%; }
-#deploy-panel { flex: 1 1 auto; }
-#pulls-panel { flex: 0 1 auto; max-height: 30%; }
+#ns-panel { flex: 0 0 auto; max-height: 24%; }
+#deploy-panel { flex: 1 1 0; }
+#pulls-panel { flex: 0 0 auto; max-height: 30%; }
 .legend { flex: none; display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 6px 10px; border-bottom: 1px solid var(--soft); color: var(--muted); font-size: 12px; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .legend i { display: inline-block; width: 11px; height: 11px; border-radius: 3px; }
 .legend b { color: var(--text); font-weight: 600; font-variant-numeric: tabular-nums; }
-#nodes-body { padding: 8px; }
+#nodes-body { padding: 8px; scrollbar-gutter: stable; }
 #nodes-body svg { display: block; }
+.nrow { margin-bottom: 10px; content-visibility: auto; contain-intrinsic-size: auto 120px; }
 .empty { padding: 10px; color: var(--muted); }
 table { width: 100%; border-collapse: collapse; }
 th, td { padding: 3px 7px; text-align: left; white-space: nowrap; border-bottom: 1px solid var(--soft); vertical-align: top; }
@@ -173,6 +174,7 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
   var refreshes = 0;
   var nodesDirty = true;
   var lastWidth = -1;
+  var rowStrings = [];
   var nsOptionsKey = "";
   var selectedNs = nsFromHash();
   var collator = new Intl.Collator("en", { numeric: true });
@@ -298,20 +300,32 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
       (fw > 0 ? '<rect class="' + cls + '" x="' + x + '" y="' + y + '" width="' + fw + '" height="6" rx="3"/>' : "");
   }
 
+  // Pod squares carry their details as attributes; the hover title is added on first hover
+  // (see showPodTitle), so a refresh with thousands of pods stays one flat list of <rect>s.
   function podRects(list, nodeName) {
     var out = "";
     for (var i = 0; i < list.length; i++) {
       var p = list[i], col = i % PER_ROW, row = Math.floor(i / PER_ROW);
       var x = PAD + col * (POD + POD_GAP), y = HEAD_H + row * (POD + POD_GAP);
-      var tip = p.ns + "/" + p.name + "\nnamespace: " + p.ns + "\nstatus: " + p.state.text +
-        (p.state.total ? "\nready: " + p.state.ready + "/" + p.state.total : "") +
-        (p.state.restarts ? "\nrestarts: " + p.state.restarts : "") +
-        (nodeName ? "\nnode: " + nodeName : "");
       out += '<rect class="pod s-' + p.state.key + '" x="' + x + '" y="' + y + '" width="' + POD + '" height="' + POD +
         '" rx="3" data-pod="' + esc(p.ns + "/" + p.name) + '" data-node="' + esc(nodeName) + '" data-phase="' + esc(p.phase) +
-        '" data-state="' + p.state.key + '"><title>' + esc(tip) + '</title></rect>';
+        '" data-state="' + p.state.key + '" data-status="' + esc(p.state.text) + '"' +
+        (p.state.total ? ' data-ready="' + p.state.ready + "/" + p.state.total + '"' : "") +
+        (p.state.restarts ? ' data-restarts="' + p.state.restarts + '"' : "") + '/>';
     }
     return out;
+  }
+
+  function showPodTitle(e) {
+    var el = e.target;
+    if (!el || !el.getAttribute || el.getAttribute("class") === null || !/(^| )pod( |$)/.test(el.getAttribute("class")) || el.firstChild) { return; }
+    var id = el.getAttribute("data-pod") || "", slash = id.indexOf("/");
+    var ready = el.getAttribute("data-ready"), restarts = el.getAttribute("data-restarts"), node = el.getAttribute("data-node");
+    var text = id.slice(slash + 1) + "\nnamespace: " + id.slice(0, slash) + "\nstatus: " + (el.getAttribute("data-status") || "") +
+      (ready ? "\nready: " + ready : "") + (restarts ? "\nrestarts: " + restarts : "") + (node ? "\nnode: " + node : "\nnot scheduled");
+    var title = document.createElementNS(el.namespaceURI, "title");
+    title.textContent = text;
+    el.appendChild(title);
   }
 
   function boxHeight(count) {
@@ -339,7 +353,7 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
       counts[p.state.key] += 1; shown += 1;
       if (nodeName) { (byNode[nodeName] || (byNode[nodeName] = [])).push(p); } else { unscheduled.push(p); }
     });
-    var byName = function (a, b) { return collator.compare(a.ns + "/" + a.name, b.ns + "/" + b.name); };
+    var byName = function (a, b) { var ka = a.ns + "/" + a.name, kb = b.ns + "/" + b.name; return ka < kb ? -1 : ka > kb ? 1 : 0; };
 
     $("legend").innerHTML = STATES.map(function (s) {
       return '<span><i class="s-' + s[0] + '"></i>' + esc(s[1]) + ' <b>' + counts[s[0]] + '</b></span>';
@@ -356,16 +370,17 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
     });
     if (!cells.length) {
       body.innerHTML = '<div class="empty">' + (data.nodes ? "No nodes." : "Loading…") + '</div>';
+      rowStrings = [];
       return;
     }
-    var width = Math.max(NODE_W, body.clientWidth - 2 * PAD);
+    var measured = body.clientWidth, width = Math.max(NODE_W, measured - 2 * PAD);
     var cols = Math.max(1, Math.floor((width + CELL_GAP) / (NODE_W + CELL_GAP)));
-    var out = [], y = 0;
+    var svgW = Math.min(cells.length, cols) * (NODE_W + CELL_GAP) - CELL_GAP, rows = [];
     for (var start = 0; start < cells.length; start += cols) {
-      var rowCells = cells.slice(start, start + cols), rowH = 0;
+      var rowCells = cells.slice(start, start + cols), rowH = 0, out = [];
       rowCells.forEach(function (c) { rowH = Math.max(rowH, boxHeight(c.pods.length)); });
       rowCells.forEach(function (c, i) {
-        var x = i * (NODE_W + CELL_GAP), h = boxHeight(c.pods.length);
+        var x = i * (NODE_W + CELL_GAP), y = 0, h = boxHeight(c.pods.length);
         if (c.unscheduled) {
           out.push('<g transform="translate(' + x + ',' + y + ')" data-unscheduled="">' +
             '<rect class="box unscheduled" x="0.5" y="0.5" width="' + (NODE_W - 1) + '" height="' + (h - 1) + '" rx="5"/>' +
@@ -397,11 +412,21 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
           '<text class="val" x="' + (NODE_W - PAD) + '" y="43">' + esc(fmtMem(u.mem) + " / " + fmtMem(memA)) + '</text>' +
           podRects(c.pods, c.name) + '</g>');
       });
-      y += rowH + CELL_GAP;
+      rows.push('<svg width="' + svgW + '" height="' + rowH + '">' + out.join("") + '</svg>');
     }
-    var svgW = Math.min(cells.length, cols) * (NODE_W + CELL_GAP) - CELL_GAP;
-    body.innerHTML = '<svg id="nodes-svg" width="' + svgW + '" height="' + (y - CELL_GAP) + '">' + out.join("") + '</svg>';
-    lastWidth = body.clientWidth;
+    // Each row of nodes is its own SVG, replaced only when its markup changed, and skipped by
+    // layout and paint while scrolled out of view; a steady cluster costs one string compare per row.
+    var holder = $("nodes-rows");
+    if (!holder || rows.length !== rowStrings.length) {
+      body.innerHTML = '<div id="nodes-rows">' + rows.map(function (r) { return '<div class="nrow">' + r + '</div>'; }).join("") + '</div>';
+    } else {
+      var divs = holder.children;
+      for (var i = 0; i < rows.length; i++) {
+        if (rows[i] !== rowStrings[i]) { divs[i].innerHTML = rows[i]; }
+      }
+    }
+    rowStrings = rows;
+    lastWidth = measured;
   }
 
   function renderNamespaces() {
@@ -568,12 +593,15 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
       if (changed[KEYS.indexOf("nodes")] || changed[KEYS.indexOf("pods")]) { nodesDirty = true; }
       refreshes += 1;
       delete errors.render;
+      var renderStart = performance.now();
       try { render(); } catch (e) { errors.render = e && e.message ? e.message : String(e); renderHeader(); }
       document.body.setAttribute("data-refreshes", String(refreshes));
+      document.body.setAttribute("data-render-ms", String(Math.round(performance.now() - renderStart)));
       setTimeout(poll, Math.max(100, POLL_MS - (Date.now() - started)));
     });
   }
 
+  $("nodes-body").addEventListener("mouseover", showPodTitle);
   $("ns-select").addEventListener("change", function (e) { selectNs(e.target.value); });
   $("ns-body").addEventListener("click", function (e) {
     var li = e.target.closest ? e.target.closest("li[data-select]") : null;
