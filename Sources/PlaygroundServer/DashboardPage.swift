@@ -7,9 +7,10 @@
 /// deployment readiness, image pulls in progress, the latest events and the virtual clock.
 ///
 /// Elements carry `data-*` markers so browser checks can count what was drawn:
-/// `data-node="name"` on each node group, `data-pod="namespace/name"` (with `data-node`,
-/// `data-phase` and `data-state`) on each pod square, `data-namespace`, `data-deployment`,
-/// `data-pull`, `data-event` and `data-clock`; `<body data-refreshes>` counts completed polls.
+/// `data-node="name"` (and `data-ready`) on each node group, `data-pod="namespace/name"` (with
+/// `data-node`, `data-phase`, `data-state`, `data-status`) on each pod square, `data-namespace`,
+/// `data-deployment`, `data-pull`, `data-event` and `data-clock`; `<body data-refreshes>` counts
+/// completed polls and `data-render-ms` is how long the last redraw took.
 enum DashboardPage {
     /// The page's bytes, identical on every request.
     static let html: String = #"""
@@ -249,6 +250,11 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
     nodesDirty = true;
     render();
   }
+  // What a panel shows while it has no data: the request's error, or that it is still loading.
+  function placeholder(key, text) {
+    var t = data[key] ? text : errors[key] ? "Could not load " + ENDPOINTS[key] + ": " + errors[key] : "Loading…";
+    return '<div class="empty">' + esc(t) + '</div>';
+  }
   function inNs(ns) { return selectedNs === "" || ns === selectedNs; }
 
   function requests(pod) {
@@ -364,12 +370,18 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
 
     var cells = [];
     if (unscheduled.length) { cells.push({ unscheduled: true, pods: unscheduled.sort(byName) }); }
+    var known = {};
+    nodes.forEach(function (n) { known[str(obj(n.metadata).name)] = true; });
+    // Pods bound to a node the node list does not (or no longer) hold still get a box.
+    Object.keys(byNode).sort(collator.compare).forEach(function (name) {
+      if (!known[name]) { nodes.push({ metadata: { name: name } }); }
+    });
     nodes.forEach(function (n) {
       var name = str(obj(n.metadata).name);
       cells.push({ node: n, name: name, pods: (byNode[name] || []).sort(byName) });
     });
     if (!cells.length) {
-      body.innerHTML = '<div class="empty">' + (data.nodes ? "No nodes." : "Loading…") + '</div>';
+      body.innerHTML = placeholder("nodes", "No nodes.");
       rowStrings = [];
       return;
     }
@@ -485,12 +497,12 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
     $("deploy-body").innerHTML = list.length ?
       '<table><thead><tr><th>Name</th><th>Namespace</th><th>Ready</th><th>Up-to-date</th><th>Available</th><th></th></tr></thead><tbody>' +
       rows.join("") + '</tbody></table>' :
-      '<div class="empty">' + (data.deployments ? "No deployments" + (selectedNs ? " in " + esc(selectedNs) : "") + "." : "Loading…") + '</div>';
+      placeholder("deployments", "No deployments" + (selectedNs ? " in " + selectedNs : "") + ".");
   }
 
   function renderPulls() {
     var now = nowMs();
-    var pulls = arr(obj(data.status).pulls).map(obj);
+    var pulls = arr(obj(data.status).pulls).map(obj).filter(function (p) { return str(p.node) || str(p.image); });
     pulls.sort(function (a, b) { return collator.compare(str(a.node) + " " + str(a.image), str(b.node) + " " + str(b.image)); });
     $("pulls-count").textContent = pulls.length ? String(pulls.length) : "";
     $("pulls-body").innerHTML = pulls.length ? pulls.map(function (p) {
@@ -502,7 +514,7 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
         '<div class="img">' + esc(str(p.image)) + '</div>' +
         '<span class="pbar big"><span style="width:' + (Math.round(frac * 1000) / 10) + '%"></span></span>' +
         '<div class="meta"><span>' + fmtBytes(done) + " / " + fmtBytes(total) + '</span><span>' + Math.floor(frac * 100) + '%</span></div></div>';
-    }).join("") : '<div class="empty">' + (data.status ? "No image pulls in progress." : "Loading…") + '</div>';
+    }).join("") : placeholder("status", "No image pulls in progress.");
   }
 
   function eventTime(e) {
@@ -538,7 +550,7 @@ svg .pod:hover { stroke: #111827; stroke-width: 1.5; }
           '<td class="msg">' + esc(str(e.message)) + (count > 1 ? ' <span class="muted">(×' + count + ')</span>' : "") +
           (str(obj(e.source).component) ? ' <span class="muted">— ' + esc(str(obj(e.source).component)) + '</span>' : "") + '</td></tr>';
       }).join("") + '</tbody></table>' :
-      '<div class="empty">' + (data.events ? "No events" + (selectedNs ? " in " + esc(selectedNs) : "") + "." : "Loading…") + '</div>';
+      placeholder("events", "No events" + (selectedNs ? " in " + selectedNs : "") + ".");
   }
 
   function renderHeader() {
