@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kubeprint needs; safe to run again (installs only what is missing).
 #   scripts/setup.sh               build dependencies: libyaml, zlib, pkg-config (Debian packages)
-#   scripts/setup.sh --test-tools  also PyYAML, kubernetes-validate and yamllint (PyPI) for the tests,
+#   scripts/setup.sh --test-tools  also headless Chromium (Debian) and PyYAML, kubernetes-validate and
+#                                  yamllint (PyPI) for the tests,
 #                                  into the virtual environment .venv of the repository (git-ignored;
 #                                  scripts/test.sh puts .venv/bin on PATH), so it works where the
 #                                  system Python refuses pip install (PEP 668, e.g. Debian 12)
@@ -34,6 +35,8 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--test-tools" ]; then
+    # Headless Chromium checks the playground's dashboard page as a person would see it.
+    command -v chromium >/dev/null 2>&1 || apt_install chromium
     venv=$repo/.venv
     if [ ! -x "$venv/bin/python" ]; then
         if ! python3 -m venv "$venv" >/dev/null 2>&1; then

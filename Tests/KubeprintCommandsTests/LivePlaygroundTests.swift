@@ -174,8 +174,50 @@ struct LivePlaygroundTests {
         let unknown = try server.kubectl(["apply", "-n", "news", "-f", widget.path])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("no matches for kind \"Widget\" in version \"example.com/v1\""), "\(unknown.stderr)")
-        let metrics = try Binary.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-s", server.url + "/metrics"])
-        #expect(metrics.stdout.contains("kubelet_pod_start_sli_duration_seconds_bucket"))
+        let metrics = try String(contentsOf: try #require(URL(string: server.url + "/metrics")), encoding: .utf8)
+        #expect(metrics.contains("kubelet_pod_start_sli_duration_seconds_bucket"))
+        #expect(server.stop() == 0)
+    }
+}
+
+/// Where Chromium is, or nil (then the dashboard test is reported as skipped, with the reason).
+let chromiumOnPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+@Suite("the playground dashboard in headless Chromium", .serialized,
+       .enabled(if: kubectlOnPath != nil && chromiumOnPath != nil,
+                "chromium or kubectl is missing (scripts/setup.sh --test-tools installs chromium): the dashboard check did NOT run"))
+struct DashboardBrowserTests {
+    @Test("a screenshot of the dashboard shows the nodes and pods of a deployed solution")
+    func screenshot() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let server = try ServerProcess(arguments: ["--speed", "2000"], root: root)
+        let out = root.appendingPathComponent("solution")
+        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path, "-q"]).status == 0)
+        let deploy = try server.sh(out.appendingPathComponent("deploy.sh"), ["-n", "news", "--create-namespace"])
+        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        let pods = try LivePlaygroundTests.pods(server, "news")
+        let chromium = try #require(chromiumOnPath)
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,900", "--virtual-time-budget=4000",
+                     "--user-data-dir=\(root.appendingPathComponent("chromium").path)"]
+        let dump = try Binary.run(URL(fileURLWithPath: chromium), flags + ["--dump-dom", server.url + "/"], environment: ["HOME": root.path])
+        // The page's own script names the markers: count them in the drawn document only.
+        let html = dump.stdout.replacingOccurrences(of: #"(?s)<script>.*?</script>"#, with: "", options: .regularExpression)
+        #expect(html.contains(#"data-refreshes=""#) && !html.contains(#"data-refreshes="0""#), "the page never drew the API's data")
+        func count(_ pattern: String) -> Int { html.components(separatedBy: pattern).count - 1 }
+        #expect(count(#"data-pod="news/"#) == pods.count, "pods drawn: \(count(#"data-pod="news/"#)) of \(pods.count)")
+        #expect(count(#"data-state="running""#) == pods.count)
+        #expect(count(#"data-ready="ready""#) == 4, "nodes drawn ready: \(count(#"data-ready="ready""#))")
+        #expect(count(#"data-deployment="news/"#) == 4)
+        // The screenshot is kept for a person to look at.
+        let artifacts = Fixtures.packageRoot.appendingPathComponent(".build/test-artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let png = artifacts.appendingPathComponent("dashboard.png")
+        try? FileManager.default.removeItem(at: png)
+        let shot = try Binary.run(URL(fileURLWithPath: chromium), flags + ["--screenshot=\(png.path)", server.url + "/"], environment: ["HOME": root.path])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
+        #expect(size > 20_000, "the screenshot is \(size) bytes: blank?")
         #expect(server.stop() == 0)
     }
 }
