@@ -40,7 +40,11 @@ final class APIState {
 
     enum Timer {
         case hpaTick
+        case endpointsSync
     }
+    /// Endpoints are written in batches, at most once per ``endpointsBatch`` of virtual time.
+    var endpointsSyncArmed = false
+    static let endpointsBatch = SimTime.milliseconds(500)
 
     // Controller work queues.
     var dirtyDeployments: Set<ObjectKey> = []
@@ -53,7 +57,7 @@ final class APIState {
 
     // The kubelet view: API pods by uid, and their simulated state.
     var podsByUID: [String: ObjectKey] = [:]
-    var podRuntime: [String: PodRuntime] = [:]
+    var podRuntime = PodTable()
     /// Node names in order, their Internal IPs and pod IP counters.
     var nodeNames: [String] = []
     var nodeIndex: [String: Int] = [:]
@@ -68,12 +72,15 @@ final class APIState {
     /// the order written (the oldest go past ``eventLimit``).
     var lastEvent: [String: String] = [:]
     var eventOrder: [(namespace: String, name: String, key: String)] = []
+    var eventOrderHead = 0
     /// Warnings for the request being handled (the `Warning:` header).
     var warnings: [String] = []
 
     struct PodRuntime {
         var key: ObjectKey
         var uid: String
+        /// The uid of the ReplicaSet that owns it, if any.
+        var owner: String?
         var node: String?
         /// Why the scheduler could not place it, while it waits.
         var unschedulable: String?
@@ -87,8 +94,48 @@ final class APIState {
         var image: String
         var requests: Resources
         var created: SimTime
-        var log: [(time: SimTime, line: String)] = []
         var restarts = 0
+
+        /// Ready, failed, unschedulable or waiting for its claim: nothing will happen to it by itself.
+        var isSettled: Bool {
+            failed != nil || !inSimulator || (ready && !deleting) || (!scheduled && unschedulable != nil)
+        }
+    }
+
+    /// The kubelet view of every pod by uid, counting the pods still on their way somewhere.
+    struct PodTable {
+        private(set) var byUID: [String: PodRuntime] = [:]
+        private(set) var unsettled = 0
+        /// Per owning ReplicaSet: pods not being deleted, and of those the ready ones.
+        private var byOwner: [String: (live: Int, ready: Int)] = [:]
+
+        subscript(uid: String) -> PodRuntime? {
+            get { byUID[uid] }
+            set {
+                if let old = byUID[uid] {
+                    if !old.isSettled { unsettled -= 1 }
+                    count(old, -1)
+                }
+                if let new = newValue {
+                    if !new.isSettled { unsettled += 1 }
+                    count(new, 1)
+                }
+                byUID[uid] = newValue
+            }
+        }
+
+        private mutating func count(_ r: PodRuntime, _ sign: Int) {
+            guard let owner = r.owner, !r.deleting else { return }
+            var c = byOwner[owner] ?? (0, 0)
+            c.live += sign
+            if r.ready { c.ready += sign }
+            byOwner[owner] = c.live == 0 && c.ready == 0 ? nil : c
+        }
+
+        /// Live and ready pods of a ReplicaSet.
+        func counts(owner: String) -> (live: Int, ready: Int) { byOwner[owner] ?? (0, 0) }
+
+        var values: Dictionary<String, PodRuntime>.Values { byUID.values }
     }
 
     init(config: PlaygroundConfig) throws {
@@ -140,9 +187,7 @@ final class APIState {
     var isIdle: Bool {
         guard dirtyDeployments.isEmpty, dirtyReplicaSets.isEmpty, dirtyEndpoints.isEmpty, dirtyClaims.isEmpty,
               terminatingNamespaces.isEmpty else { return false }
-        return podRuntime.values.allSatisfy { r in
-            r.failed != nil || !r.inSimulator || (r.ready && !r.deleting) || (!r.scheduled && r.unschedulable != nil)
-        }
+        return podRuntime.unsettled == 0
     }
 
     /// Runs until nothing is left to happen, or for at most `limit` of virtual time.
@@ -161,6 +206,11 @@ final class APIState {
         case .hpaTick:
             autoscale()
             timers.schedule(.hpaTick, at: now + .seconds(15))
+        case .endpointsSync:
+            endpointsSyncArmed = false
+            let namespaces = dirtyEndpoints.sorted()
+            dirtyEndpoints = []
+            for ns in namespaces { syncEndpoints(namespace: ns) }
         }
     }
 

@@ -32,11 +32,9 @@ extension APIState {
                 dirtyReplicaSets = []
                 for key in sets { syncReplicaSet(key) }
             }
-            if !dirtyEndpoints.isEmpty {
-                worked = true
-                let namespaces = dirtyEndpoints.sorted()
-                dirtyEndpoints = []
-                for ns in namespaces { syncEndpoints(namespace: ns) }
+            if !dirtyEndpoints.isEmpty && !endpointsSyncArmed {
+                endpointsSyncArmed = true
+                timers.schedule(.endpointsSync, at: now + Self.endpointsBatch)
             }
             if !worked { return }
         }
@@ -83,8 +81,13 @@ extension APIState {
         store.put(.events, e, added: true)
         lastEvent[key] = name
         eventOrder.append((ns, name, key))
-        if eventOrder.count > Self.eventLimit {
-            let old = eventOrder.removeFirst()
+        if eventOrder.count - eventOrderHead > Self.eventLimit {
+            let old = eventOrder[eventOrderHead]
+            eventOrderHead += 1
+            if eventOrderHead > 4096 {
+                eventOrder.removeFirst(eventOrderHead)
+                eventOrderHead = 0
+            }
             store.remove(.events, old.namespace, old.name)
             if lastEvent[old.key] == old.name { lastEvent[old.key] = nil }
         }
@@ -126,7 +129,7 @@ extension APIState {
                 let uid = object.uid
                 let dependents: [ResourceType] = type == .deployments ? [.replicaSets] : type == .replicaSets ? [.pods] : []
                 for d in dependents {
-                    for o in store.list(d, namespace: key.namespace) where owner(of: o.object) == uid { deleteObject(d, o.object, cascade: true) }
+                    for o in store.owned(by: uid, d) { deleteObject(d, o, cascade: true) }
                 }
             }
             switch type {
@@ -168,7 +171,7 @@ extension APIState {
         let template = d.at("spec", "template") ?? .object(JSONObject())
         let hash = templateHash(template)
         let uid = d.uid
-        var sets = store.list(.replicaSets, namespace: key.namespace).map(\.object).filter { owner(of: $0) == uid }
+        var sets = store.owned(by: uid, .replicaSets)
         var newSet = sets.first { $0.at("metadata", "labels", "pod-template-hash")?.string == hash }
         let revision = (sets.compactMap { Int($0.at("metadata", "annotations", "deployment.kubernetes.io/revision")?.string ?? "") }.max() ?? 0)
         if newSet == nil {
@@ -223,7 +226,7 @@ extension APIState {
             } else if spec(current) > desired {
                 scaleReplicaSet(current, to: desired, deployment: d)
             }
-            let refreshed = (store.list(.replicaSets, namespace: key.namespace).map(\.object).filter { owner(of: $0) == uid })
+            let refreshed = store.owned(by: uid, .replicaSets)
             let newNow = refreshed.first { $0.uid == current.uid } ?? current
             let totalNow = refreshed.reduce(0) { $0 + spec($1) }
             let minAvailable = desired - unavailable
@@ -242,7 +245,7 @@ extension APIState {
             }
         }
         // Status from the replica sets.
-        let all = store.list(.replicaSets, namespace: key.namespace).map(\.object).filter { owner(of: $0) == uid }
+        let all = store.owned(by: uid, .replicaSets)
         let latest = all.first { $0.uid == current.uid } ?? current
         let replicas = all.reduce(0) { $0 + podsOf($1) }
         let ready = all.reduce(0) { $0 + ($1.at("status", "readyReplicas")?.int ?? 0) }
@@ -336,11 +339,11 @@ extension APIState {
         guard var rs = object(.replicaSets, key) else { return }
         let uid = rs.uid
         let desired = rs.at("spec", "replicas")?.int ?? 1
-        let pods = store.list(.pods, namespace: key.namespace).map(\.object).filter { owner(of: $0) == uid }
-        let live = pods.filter { $0.at("metadata", "deletionTimestamp") == nil }
-        if live.count < desired {
-            for _ in live.count..<desired { createPod(for: rs) }
-        } else if live.count > desired {
+        let before = podRuntime.counts(owner: uid)
+        if before.live < desired {
+            for _ in before.live..<desired { createPod(for: rs) }
+        } else if before.live > desired {
+            let live = store.owned(by: uid, .pods).filter { $0.at("metadata", "deletionTimestamp") == nil }
             // Unscheduled first, then not ready, then the newest (the controller's ranking).
             let ranked = live.sorted { a, b in
                 let ra = rank(a), rb = rank(b)
@@ -353,11 +356,10 @@ extension APIState {
                 recordEvent(.replicaSets, rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", component: "replicaset-controller")
             }
         }
-        let current = store.list(.pods, namespace: key.namespace).map(\.object).filter { owner(of: $0) == uid }
-            .filter { $0.at("metadata", "deletionTimestamp") == nil }
-        let ready = current.filter { podRuntime[$0.uid]?.ready == true }.count
-        var status: JSONObject = ["replicas": .int(current.count)]
-        status["fullyLabeledReplicas"] = current.isEmpty ? nil : .int(current.count)
+        let counts = podRuntime.counts(owner: uid)
+        let ready = counts.ready
+        var status: JSONObject = ["replicas": .int(counts.live)]
+        status["fullyLabeledReplicas"] = counts.live == 0 ? nil : .int(counts.live)
         status["readyReplicas"] = ready > 0 ? .int(ready) : nil
         status["availableReplicas"] = ready > 0 ? .int(ready) : nil
         status["observedGeneration"] = .int(rs.at("metadata", "generation")?.int ?? 1)
@@ -395,8 +397,10 @@ extension APIState {
     // MARK: Services and endpoints
 
     func syncEndpoints(namespace ns: String) {
+        let services = store.list(.services, namespace: ns).map(\.object).filter { $0.at("spec", "selector")?.object?.members.isEmpty == false }
+        guard !services.isEmpty else { return }
         let pods = store.list(.pods, namespace: ns).map(\.object)
-        for service in store.list(.services, namespace: ns).map(\.object) {
+        for service in services {
             guard let selectorObject = service.at("spec", "selector")?.object, !selectorObject.members.isEmpty else { continue }
             let selector = LabelSelector(object: selectorObject)
             var ready: [JSONValue] = []

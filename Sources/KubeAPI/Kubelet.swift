@@ -78,7 +78,7 @@ extension APIState {
         let image = spec["containers"]?.array?.first?["image"]?.string ?? "unknown"
         if podRuntime[uid] == nil {
             podsByUID[uid] = key
-            podRuntime[uid] = PodRuntime(key: key, uid: uid, image: image, requests: requests(spec), created: now)
+            podRuntime[uid] = PodRuntime(key: key, uid: uid, owner: owner(of: pod), image: image, requests: requests(spec), created: now)
             metrics.podsCreated += 1
         }
         guard var runtime = podRuntime[uid], !runtime.inSimulator, !runtime.deleting else { return }

@@ -167,6 +167,7 @@ public actor LivePlayground {
         }
         return .object(["time": .string(state.timestamp), "virtualSeconds": .number(String(format: "%.3f", state.now.seconds)),
                         "speed": .string(speed.description), "idle": .bool(state.isIdle),
+                        "worstLagSeconds": .number(String(format: "%.3f", worstLag)),
                         "nodes": .int(state.nodeNames.count), "pods": .int(state.store.count(.pods, namespace: nil)),
                         "pulls": .array(pulls)])
     }

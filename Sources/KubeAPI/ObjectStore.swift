@@ -36,6 +36,8 @@ struct ObjectStore {
     /// Changes with their resourceVersion, oldest first; bounded.
     private(set) var log: [WatchEvent] = []
     static let logLimit = 50_000
+    /// Objects by the uid of their controlling owner: resource id → owner uid → (namespace, name).
+    private var ownedIndex: [String: [String: Set<ObjectKey>]] = [:]
     /// Called with every change (the server's watches).
     var onChange: ((WatchEvent) -> Void)?
 
@@ -77,6 +79,13 @@ struct ObjectStore {
         object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
         let stored = StoredObject(object, resourceVersion: resourceVersion)
         let ns = type.namespaced ? (object.namespace ?? "") : ""
+        let key = ObjectKey(namespace: ns, name: object.name)
+        let oldOwner = buckets[type.qualifiedPlural]?[ns]?[object.name].flatMap { Self.controller(of: $0.object) }
+        let newOwner = Self.controller(of: stored.object)
+        if oldOwner != newOwner {
+            if let oldOwner { ownedIndex[type.qualifiedPlural]?[oldOwner]?.remove(key) }
+            if let newOwner { ownedIndex[type.qualifiedPlural, default: [:]][newOwner, default: []].insert(key) }
+        }
         buckets[type.qualifiedPlural, default: [:]][ns, default: [:]][object.name] = stored
         record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: ns, object: stored.object,
                           encoded: stored.encoded, resourceVersion: resourceVersion))
@@ -89,6 +98,10 @@ struct ObjectStore {
         let ns = type.namespaced ? namespace : ""
         guard let old = buckets[type.qualifiedPlural]?[ns]?[name] else { return nil }
         buckets[type.qualifiedPlural]?[ns]?[name] = nil
+        if let owner = Self.controller(of: old.object) {
+            ownedIndex[type.qualifiedPlural]?[owner]?.remove(ObjectKey(namespace: ns, name: name))
+            if ownedIndex[type.qualifiedPlural]?[owner]?.isEmpty == true { ownedIndex[type.qualifiedPlural]?[owner] = nil }
+        }
         if buckets[type.qualifiedPlural]?[ns]?.isEmpty == true { buckets[type.qualifiedPlural]?[ns] = nil }
         resourceVersion += 1
         var object = old.object
@@ -105,6 +118,16 @@ struct ObjectStore {
             log.removeFirst(log.count - Self.logLimit)
         }
         onChange?(event)
+    }
+
+    /// The objects of `type` whose controlling owner has `uid`, by namespace and name.
+    func owned(by uid: String, _ type: ResourceType) -> [JSONObject] {
+        guard let keys = ownedIndex[type.qualifiedPlural]?[uid] else { return [] }
+        return keys.sorted().compactMap { get(type, $0.namespace, $0.name)?.object }
+    }
+
+    static func controller(of object: JSONObject) -> String? {
+        object.at("metadata", "ownerReferences")?.array?.first { $0["controller"]?.bool == true }?["uid"]?.string
     }
 
     /// Changes after `resourceVersion`, or nil when the log no longer reaches back that far
