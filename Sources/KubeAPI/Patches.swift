@@ -1,303 +1,560 @@
+// The three PATCH body types kubectl sends: JSON merge patch (`scale`), JSON patch
+// (`patch --type=json`) and strategic merge patch (`apply` on an existing object).
 import Blueprint
 
-/// A patch that cannot be applied; answered as a 422 with this message.
-public struct PatchError: Error, Sendable, CustomStringConvertible {
+/// A patch that cannot be applied; the message becomes the `message` of the Status reply.
+public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, naming the operation and path where there is one.
     public var message: String
+    /// Creates an error with the given message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
-/// The three patch formats kubectl sends.
+/// Patch application over `JSONValue` trees. Every function is pure: same input, same output,
+/// with object keys in a fixed order (existing keys keep their position, new keys follow in
+/// patch order).
 public enum Patch {
-    /// RFC 7386 JSON merge patch: objects merge recursively, `null` deletes, anything else replaces.
+    // MARK: - RFC 7386 JSON merge patch
+
+    /// RFC 7386 JSON merge patch (`application/merge-patch+json`): objects merge recursively,
+    /// `null` deletes, anything else replaces.
     public static func merge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
-        guard case .object(let p) = patch else { return patch }
+        guard case .object(let patchObject) = patch else { return patch }
         var result = target.object ?? JSONObject()
-        for m in p.members {
-            if m.value == .null {
-                result[m.key] = nil
+        for member in patchObject.members {
+            if member.value == .null {
+                result[member.key] = nil
             } else {
-                result[m.key] = merge(result[m.key] ?? .null, m.value)
+                result[member.key] = merge(result[member.key] ?? .null, member.value)
             }
         }
         return .object(result)
     }
 
-    /// RFC 6902 JSON patch: add, remove, replace, move, copy and test, with JSON pointers.
+    // MARK: - RFC 6902 JSON patch
+
+    /// RFC 6902 JSON patch (`application/json-patch+json`): add, remove, replace, move, copy,
+    /// test; JSON pointers with ~0 ~1 escapes and `-` for append. Throws PatchError with the
+    /// failing op index and path.
     public static func json(_ target: JSONValue, _ operations: JSONValue) throws -> JSONValue {
-        guard case .array(let ops) = operations else { throw PatchError("a JSON patch must be an array of operations") }
-        var doc = target
-        for (i, op) in ops.enumerated() {
-            guard let name = op["op"]?.string, let path = op["path"]?.string else {
-                throw PatchError("operation \(i): needs \"op\" and \"path\"")
-            }
-            let pointer = try Pointer(path, operation: i)
+        guard case .array(let ops) = operations else {
+            throw PatchError("a JSON patch must be an array of operations, not \(operations.kindDescription)")
+        }
+        var document = target
+        for (index, op) in ops.enumerated() {
+            try applyOperation(op, index: index, to: &document)
+        }
+        return document
+    }
+
+    private static func applyOperation(_ op: JSONValue, index: Int, to document: inout JSONValue) throws {
+        guard case .object(let object) = op else {
+            throw PatchError("JSON patch operation \(index) must be an object, not \(op.kindDescription)")
+        }
+        guard let name = object["op"]?.string else {
+            throw PatchError("JSON patch operation \(index) has no \"op\" string")
+        }
+        guard let path = object["path"]?.string else {
+            throw PatchError("JSON patch operation \(index) (\(name)) has no \"path\" string")
+        }
+        func fail(_ detail: String, at pointer: String? = nil) -> PatchError {
+            PatchError("JSON patch operation \(index) (\(name)) at path \"\(pointer ?? path)\": \(detail)")
+        }
+        func pointer(_ text: String) throws -> [String] {
+            do { return try pointerTokens(text) } catch let error as PatchError { throw fail(error.message, at: text) }
+        }
+        func requiredValue() throws -> JSONValue {
+            guard let value = object["value"] else { throw fail("missing \"value\"") }
+            return value
+        }
+        func fromPointer() throws -> (text: String, tokens: [String]) {
+            guard let from = object["from"]?.string else { throw fail("missing \"from\" string") }
+            return (from, try pointer(from))
+        }
+        let tokens = try pointer(path)
+        do {
             switch name {
             case "add":
-                guard let value = op["value"] else { throw PatchError("operation \(i) (add \(path)): no \"value\"") }
-                doc = try pointer.add(value, to: doc)
+                try add(try requiredValue(), at: tokens, in: &document)
             case "remove":
-                doc = try pointer.remove(from: doc)
+                _ = try remove(at: tokens, in: &document)
             case "replace":
-                guard let value = op["value"] else { throw PatchError("operation \(i) (replace \(path)): no \"value\"") }
-                guard pointer.get(doc) != nil else { throw PatchError("operation \(i): replace: the path \(path) does not exist") }
-                doc = try pointer.remove(from: doc)
-                doc = try pointer.add(value, to: doc)
-            case "move", "copy":
-                guard let fromText = op["from"]?.string else { throw PatchError("operation \(i) (\(name) \(path)): no \"from\"") }
-                let from = try Pointer(fromText, operation: i)
-                guard let value = from.get(doc) else { throw PatchError("operation \(i): \(name): the path \(fromText) does not exist") }
-                if name == "move" {
-                    if path.hasPrefix(fromText + "/") { throw PatchError("operation \(i): move: \(path) is inside \(fromText)") }
-                    doc = try from.remove(from: doc)
+                let value = try requiredValue()
+                guard try get(tokens, in: document) != nil else { throw PatchError("no value to replace") }
+                if tokens.isEmpty {
+                    document = value
+                } else {
+                    try modifyParent(of: tokens, in: &document) { parent, last in
+                        try setExisting(value, token: last, in: &parent)
+                    }
                 }
-                doc = try pointer.add(value, to: doc)
+            case "move":
+                let from = try fromPointer()
+                if from.tokens == tokens { break }
+                if tokens.count > from.tokens.count, Array(tokens.prefix(from.tokens.count)) == from.tokens {
+                    throw PatchError("cannot move \"\(from.text)\" into one of its own children")
+                }
+                let value: JSONValue
+                do { value = try remove(at: from.tokens, in: &document) } catch let error as PatchError {
+                    throw fail(error.message, at: from.text)
+                }
+                try add(value, at: tokens, in: &document)
+            case "copy":
+                let from = try fromPointer()
+                let found: JSONValue?
+                do { found = try get(from.tokens, in: document) } catch let error as PatchError {
+                    throw fail(error.message, at: from.text)
+                }
+                guard let value = found else { throw fail("no value to copy", at: from.text) }
+                try add(value, at: tokens, in: &document)
             case "test":
-                guard let value = op["value"] else { throw PatchError("operation \(i) (test \(path)): no \"value\"") }
-                guard let current = pointer.get(doc), equal(current, value) else {
-                    throw PatchError("operation \(i): test failed: \(path) is not \(JSONWriter(pretty: false).write(value))")
+                let expected = try requiredValue()
+                guard let actual = try get(tokens, in: document) else { throw PatchError("no value to test") }
+                guard jsonEqual(actual, expected) else {
+                    throw PatchError("test failed: the value is \(JSONWriter(pretty: false).write(actual)), not \(JSONWriter(pretty: false).write(expected))")
                 }
             default:
-                throw PatchError("operation \(i): unknown op \"\(name)\"")
+                throw PatchError("unknown operation (expected add, remove, replace, move, copy or test)")
             }
-        }
-        return doc
-    }
-
-    /// JSON equality with numbers compared by value (`1` equals `1.0`).
-    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.number(let x), .number(let y)): return x == y || (Double(x) != nil && Double(x) == Double(y))
-        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy(equal)
-        case (.object(let x), .object(let y)):
-            return x.members.count == y.members.count && x.members.allSatisfy { m in y[m.key].map { equal(m.value, $0) } ?? false }
-        default: return a == b
+        } catch let error as PatchError where !error.message.hasPrefix("JSON patch operation ") {
+            throw fail(error.message)
         }
     }
 
-    /// An RFC 6901 JSON pointer.
-    struct Pointer {
-        var tokens: [String]
-        var text: String
-
-        init(_ text: String, operation: Int) throws {
-            self.text = text
-            guard text.isEmpty || text.hasPrefix("/") else { throw PatchError("operation \(operation): the path \"\(text)\" must start with '/'") }
-            tokens = text.isEmpty ? [] : text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-                $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            }
-        }
-
-        func get(_ doc: JSONValue) -> JSONValue? {
-            var v = doc
-            for t in tokens {
-                switch v {
-                case .object(let o): guard let next = o[t] else { return nil }; v = next
-                case .array(let a): guard let i = Self.index(t), i < a.count else { return nil }; v = a[i]
-                default: return nil
+    /// Splits an RFC 6901 pointer into unescaped reference tokens ("" is the whole document).
+    static func pointerTokens(_ pointer: String) throws -> [String] {
+        if pointer.isEmpty { return [] }
+        guard pointer.hasPrefix("/") else { throw PatchError("a JSON pointer must be empty or start with \"/\"") }
+        return try pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { raw in
+            var token = ""
+            var iterator = raw.makeIterator()
+            while let c = iterator.next() {
+                guard c == "~" else { token.append(c); continue }
+                switch iterator.next() {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: throw PatchError("\"~\" must be followed by 0 or 1 in a JSON pointer")
                 }
             }
-            return v
+            return token
         }
+    }
 
-        static func index(_ t: String) -> Int? {
-            guard !t.isEmpty, t.allSatisfy(\.isNumber), t == "0" || !t.hasPrefix("0") else { return nil }
-            return Int(t)
-        }
+    /// The array index a token names: canonical decimal digits only (no sign, no leading zero).
+    private static func arrayIndex(_ token: String) throws -> Int {
+        guard !token.isEmpty, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              token == "0" || !token.hasPrefix("0"), let index = Int(token)
+        else { throw PatchError("\"\(token)\" is not an array index") }
+        return index
+    }
 
-        func add(_ value: JSONValue, to doc: JSONValue) throws -> JSONValue {
-            guard !tokens.isEmpty else { return value }
-            return try update(doc, tokens[...]) { parent, last in
-                switch parent {
-                case .object(var o):
-                    o[last] = value
-                    return .object(o)
-                case .array(var a):
-                    if last == "-" { a.append(value); return .array(a) }
-                    guard let i = Self.index(last), i <= a.count else { throw PatchError("the index \(last) of \(text) is out of range") }
-                    a.insert(value, at: i)
-                    return .array(a)
-                default:
-                    throw PatchError("the parent of \(text) is not an object or an array")
-                }
-            }
-        }
-
-        func remove(from doc: JSONValue) throws -> JSONValue {
-            guard !tokens.isEmpty else { throw PatchError("cannot remove the whole document") }
-            return try update(doc, tokens[...]) { parent, last in
-                switch parent {
-                case .object(var o):
-                    guard o[last] != nil else { throw PatchError("the path \(text) does not exist") }
-                    o[last] = nil
-                    return .object(o)
-                case .array(var a):
-                    guard let i = Self.index(last), i < a.count else { throw PatchError("the index \(last) of \(text) is out of range") }
-                    a.remove(at: i)
-                    return .array(a)
-                default:
-                    throw PatchError("the path \(text) does not exist")
-                }
-            }
-        }
-
-        /// Rebuilds `doc` with `change` applied to the parent of the last token.
-        private func update(_ doc: JSONValue, _ rest: ArraySlice<String>, _ change: (JSONValue, String) throws -> JSONValue) throws -> JSONValue {
-            guard let first = rest.first else { return doc }
-            if rest.count == 1 { return try change(doc, first) }
-            switch doc {
-            case .object(var o):
-                guard let child = o[first] else { throw PatchError("the path \(text) does not exist") }
-                o[first] = try update(child, rest.dropFirst(), change)
-                return .object(o)
-            case .array(var a):
-                guard let i = Self.index(first), i < a.count else { throw PatchError("the path \(text) does not exist") }
-                a[i] = try update(a[i], rest.dropFirst(), change)
-                return .array(a)
+    /// The value a pointer names, or nil when nothing is there.
+    private static func get(_ tokens: [String], in document: JSONValue) throws -> JSONValue? {
+        var current = document
+        for token in tokens {
+            switch current {
+            case .object(let object):
+                guard let next = object[token] else { return nil }
+                current = next
+            case .array(let array):
+                if token == "-" { return nil }
+                let index = try arrayIndex(token)
+                guard index < array.count else { return nil }
+                current = array[index]
             default:
-                throw PatchError("the path \(text) does not exist")
+                return nil
             }
         }
+        return current
     }
 
-    // MARK: Strategic merge
+    /// Walks to the container that holds the pointer's last token and lets `body` change it.
+    private static func modifyParent(
+        of tokens: [String], in document: inout JSONValue,
+        _ body: (inout JSONValue, String) throws -> Void
+    ) throws {
+        guard let last = tokens.last else { return }
+        try descend(tokens.dropLast()[...], in: &document) { parent in try body(&parent, last) }
+    }
 
-    /// Merge keys of the lists that merge element-wise, by their path (pod templates appear at
-    /// `spec` in a Pod and `spec.template.spec` in the workload kinds).
-    static func mergeKey(kind: String, path: [String]) -> String? {
-        var p = path
-        switch kind {
-        case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController":
-            guard p.starts(with: ["spec", "template", "spec"]) else { return metadataKey(p) }
-            p = Array(p.dropFirst(3))
-        case "Pod":
-            guard p.first == "spec" else { return metadataKey(p) }
-            p = Array(p.dropFirst())
-        case "Service":
-            if p == ["spec", "ports"] { return "port" }
-            return metadataKey(p)
+    private static func descend(
+        _ tokens: ArraySlice<String>, in value: inout JSONValue, _ body: (inout JSONValue) throws -> Void
+    ) throws {
+        guard let token = tokens.first else { try body(&value); return }
+        let rest = tokens.dropFirst()
+        switch value {
+        case .object(var object):
+            guard var child = object[token] else { throw PatchError("the member \"\(token)\" does not exist") }
+            value = .null  // drop this reference so the child is changed in place
+            try descend(rest, in: &child, body)
+            object[token] = child
+            value = .object(object)
+        case .array(var array):
+            let index = try arrayIndex(token)
+            guard index < array.count else { throw PatchError("index \(index) is out of range (the array has \(array.count) elements)") }
+            var child = array[index]
+            array[index] = .null
+            try descend(rest, in: &child, body)
+            array[index] = child
+            value = .array(array)
         default:
-            return metadataKey(p)
+            throw PatchError("\"\(token)\" is inside \(value.kindDescription), which has no members")
         }
-        switch p {
-        case ["containers"], ["initContainers"], ["ephemeralContainers"], ["volumes"], ["imagePullSecrets"]: return "name"
-        case ["hostAliases"]: return "ip"
-        default: break
-        }
-        if p.count == 2, ["containers", "initContainers", "ephemeralContainers"].contains(p[0]) {
-            switch p[1] {
-            case "ports": return "containerPort"
-            case "env": return "name"
-            case "volumeMounts": return "mountPath"
-            case "volumeDevices": return "devicePath"
-            default: return nil
-            }
-        }
-        return nil
     }
 
-    static func metadataKey(_ p: [String]) -> String? { p == ["metadata", "ownerReferences"] ? "uid" : nil }
+    private static func add(_ value: JSONValue, at tokens: [String], in document: inout JSONValue) throws {
+        if tokens.isEmpty { document = value; return }
+        try modifyParent(of: tokens, in: &document) { parent, last in
+            switch parent {
+            case .object(var object):
+                object[last] = value
+                parent = .object(object)
+            case .array(var array):
+                if last == "-" {
+                    array.append(value)
+                } else {
+                    let index = try arrayIndex(last)
+                    guard index <= array.count else {
+                        throw PatchError("index \(index) is out of range (the array has \(array.count) elements)")
+                    }
+                    array.insert(value, at: index)
+                }
+                parent = .array(array)
+            default:
+                throw PatchError("cannot add a member to \(parent.kindDescription)")
+            }
+        }
+    }
 
-    /// Lists of scalars that merge as sets.
-    static func mergesPrimitives(_ path: [String]) -> Bool { path == ["metadata", "finalizers"] }
+    private static func remove(at tokens: [String], in document: inout JSONValue) throws -> JSONValue {
+        guard !tokens.isEmpty else { throw PatchError("cannot remove the whole document") }
+        var removed = JSONValue.null
+        try modifyParent(of: tokens, in: &document) { parent, last in
+            switch parent {
+            case .object(var object):
+                guard let old = object[last] else { throw PatchError("the member \"\(last)\" does not exist") }
+                removed = old
+                object[last] = nil
+                parent = .object(object)
+            case .array(var array):
+                let index = try arrayIndex(last)
+                guard index < array.count else {
+                    throw PatchError("index \(index) is out of range (the array has \(array.count) elements)")
+                }
+                removed = array.remove(at: index)
+                parent = .array(array)
+            default:
+                throw PatchError("\(parent.kindDescription) has no members to remove")
+            }
+        }
+        return removed
+    }
 
-    /// Strategic merge patch (`application/strategic-merge-patch+json`) with the real merge
-    /// keys and the directives kubectl writes (`$patch`, `$setElementOrder/…`, `$retainKeys`,
-    /// `$deleteFromPrimitiveList/…`).
+    private static func setExisting(_ value: JSONValue, token: String, in parent: inout JSONValue) throws {
+        switch parent {
+        case .object(var object):
+            object[token] = value
+            parent = .object(object)
+        case .array(var array):
+            let index = try arrayIndex(token)
+            guard index < array.count else { throw PatchError("index \(index) is out of range") }
+            array[index] = value
+            parent = .array(array)
+        default:
+            throw PatchError("\(parent.kindDescription) has no members")
+        }
+    }
+
+    /// JSON equality: numbers by value (`1` equals `1.0`), objects regardless of key order.
+    static func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.number(let x), .number(let y)):
+            if x == y { return true }
+            if let dx = Double(x), let dy = Double(y) { return dx == dy }
+            return false
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { jsonEqual($0, $1) }
+        case (.object(let x), .object(let y)):
+            guard x.members.count == y.members.count else { return false }
+            return x.members.allSatisfy { member in
+                guard let other = y[member.key] else { return false }
+                return jsonEqual(member.value, other)
+            }
+        default: return false
+        }
+    }
+
+    // MARK: - Strategic merge patch
+
+    /// Strategic merge patch (`application/strategic-merge-patch+json`) as kubectl computes it
+    /// for apply, for the given kind ("Deployment", "Service", "Pod", "PersistentVolumeClaim",
+    /// "Namespace", ...).
+    ///
+    /// Lists with a merge key (from the Kubernetes types) merge element by element; other lists
+    /// are replaced; `null` deletes a key. The directives `$patch` (replace, delete, merge),
+    /// `$setElementOrder/<field>`, `$retainKeys` and `$deleteFromPrimitiveList/<field>` are
+    /// applied and never left in the result. For kinds this table does not know, every list is
+    /// replaced.
     public static func strategicMerge(_ target: JSONValue, _ patch: JSONValue, kind: String) throws -> JSONValue {
-        try strategic(target, patch, kind: kind, path: [])
+        guard case .object(let patchObject) = patch else {
+            throw PatchError("a strategic merge patch must be a JSON object, not \(patch.kindDescription)")
+        }
+        let merger = StrategicMerger(schema: MergeSchema(kind: kind))
+        return .object(try merger.mergeObject(target.object ?? JSONObject(), patchObject, path: []))
+    }
+}
+
+/// How a list at one path merges.
+enum ListStrategy: Equatable {
+    /// Elements are maps matched by this field.
+    case mergeKey(String)
+    /// A list of scalars merged as a set union, keeping order.
+    case primitiveMerge
+    /// The patch's list replaces the whole list.
+    case replace
+}
+
+/// The merge keys of the Kubernetes types kubectl applies, by path from the object's root.
+struct MergeSchema {
+    let kind: String
+
+    private static let podSpecPaths: [String: [String]] = [
+        "Pod": ["spec"],
+        "PodTemplate": ["template", "spec"],
+        "Deployment": ["spec", "template", "spec"],
+        "ReplicaSet": ["spec", "template", "spec"],
+        "StatefulSet": ["spec", "template", "spec"],
+        "DaemonSet": ["spec", "template", "spec"],
+        "Job": ["spec", "template", "spec"],
+        "ReplicationController": ["spec", "template", "spec"],
+        "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+    ]
+    /// Built-in kinds whose ObjectMeta and status lists follow the Kubernetes patch strategies.
+    private static let builtInKinds: Set<String> = Set(podSpecPaths.keys).union([
+        "Service", "PersistentVolumeClaim", "PersistentVolume", "Namespace", "Node", "ConfigMap",
+        "Secret", "ServiceAccount", "Endpoints", "Event", "LimitRange", "ResourceQuota",
+    ])
+    private static let containerLists: Set<String> = ["containers", "initContainers", "ephemeralContainers"]
+    private static let containerFieldKeys: [String: String] = [
+        "ports": "containerPort", "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath",
+    ]
+    private static let podSpecFieldKeys: [String: String] = [
+        "volumes": "name", "imagePullSecrets": "name", "hostAliases": "ip",
+        "topologySpreadConstraints": "topologyKey", "schedulingGates": "name", "resourceClaims": "name",
+    ]
+
+    func strategy(for path: [String]) -> ListStrategy {
+        guard Self.builtInKinds.contains(kind) else { return .replace }
+        if path.count >= 2, path[path.count - 2] == "metadata", isObjectMeta(Array(path.dropLast(2))) {
+            switch path[path.count - 1] {
+            case "ownerReferences": return .mergeKey("uid")
+            case "finalizers": return .primitiveMerge
+            default: return .replace
+            }
+        }
+        if path == ["status", "conditions"] { return .mergeKey("type") }
+        if kind == "Service", path == ["spec", "ports"] { return .mergeKey("port") }
+        if let podSpec = Self.podSpecPaths[kind], path.count > podSpec.count,
+           Array(path.prefix(podSpec.count)) == podSpec {
+            let rest = Array(path.dropFirst(podSpec.count))
+            if rest.count == 1 {
+                if Self.containerLists.contains(rest[0]) { return .mergeKey("name") }
+                if let key = Self.podSpecFieldKeys[rest[0]] { return .mergeKey(key) }
+            } else if rest.count == 2, Self.containerLists.contains(rest[0]),
+                      let key = Self.containerFieldKeys[rest[1]] {
+                return .mergeKey(key)
+            }
+        }
+        return .replace
     }
 
-    static func strategic(_ target: JSONValue, _ patch: JSONValue, kind: String, path: [String]) throws -> JSONValue {
-        guard case .object(let p) = patch else { return patch }
-        if p["$patch"]?.string == "replace" {
-            var replaced = p
-            replaced["$patch"] = nil
-            return try strategic(.null, .object(replaced), kind: kind, path: path)
-        }
-        if p["$patch"]?.string == "delete" { return .null }
-        var result = target.object ?? JSONObject()
-        var orders: [String: [JSONValue]] = [:]
-        for m in p.members {
-            let key = m.key
-            if key == "$patch" { continue }
-            if key == "$retainKeys" {
-                let keep = Set((m.value.array ?? []).compactMap(\.string))
-                result = JSONObject(result.members.filter { keep.contains($0.key) || p[$0.key] != nil })
-                continue
-            }
-            if key.hasPrefix("$setElementOrder/") {
-                orders[String(key.dropFirst("$setElementOrder/".count))] = m.value.array ?? []
-                continue
-            }
-            if key.hasPrefix("$deleteFromPrimitiveList/") {
-                let field = String(key.dropFirst("$deleteFromPrimitiveList/".count))
-                let drop = m.value.array ?? []
-                if let list = result[field]?.array { result[field] = .array(list.filter { !drop.contains($0) }) }
-                continue
-            }
-            if key.hasPrefix("$") { throw PatchError("unknown directive \(key) in the strategic merge patch") }
-            if m.value == .null {
-                result[key] = nil
-                continue
-            }
-            let childPath = path + [key]
-            switch m.value {
-            case .object:
-                let merged = try strategic(result[key] ?? .null, m.value, kind: kind, path: childPath)
-                result[key] = merged == .null ? nil : merged
-            case .array(let items):
-                if let mergeKey = mergeKey(kind: kind, path: childPath) {
-                    result[key] = .array(try mergeList(result[key]?.array ?? [], items, key: mergeKey, kind: kind, path: childPath))
-                } else if mergesPrimitives(childPath) {
-                    var list = result[key]?.array ?? []
-                    for item in items where !list.contains(item) { list.append(item) }
-                    result[key] = .array(list)
-                } else {
-                    // Replaced, with directives inside removed.
-                    result[key] = .array(try items.compactMap { item -> JSONValue? in
-                        guard case .object = item else { return item }
-                        let v = try strategic(.null, item, kind: kind, path: childPath)
-                        return v == .null ? nil : v
-                    })
-                }
-            default:
-                result[key] = m.value
-            }
-        }
-        for (field, order) in orders {
-            guard let list = result[field]?.array, let mergeKey = mergeKey(kind: kind, path: path + [field]) else { continue }
-            let keys = order.compactMap { $0[mergeKey] }
-            var ordered: [JSONValue] = []
-            for k in keys { if let item = list.first(where: { $0[mergeKey] == k }) { ordered.append(item) } }
-            ordered += list.filter { item in !keys.contains { $0 == item[mergeKey] } }
-            result[field] = .array(ordered)
-        }
-        return .object(result)
+    /// Whether the map at `prefix` is an ObjectMeta's parent: the object itself, or a pod
+    /// template of this kind.
+    private func isObjectMeta(_ prefix: [String]) -> Bool {
+        if prefix.isEmpty { return true }
+        if let podSpec = Self.podSpecPaths[kind], prefix == Array(podSpec.dropLast()) { return true }
+        if kind == "CronJob", prefix == ["spec", "jobTemplate"] { return true }
+        return false
+    }
+}
+
+struct StrategicMerger {
+    let schema: MergeSchema
+
+    static let patchDirective = "$patch"
+    static let retainKeysDirective = "$retainKeys"
+    static let setElementOrderPrefix = "$setElementOrder/"
+    static let deleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList/"
+
+    static func isDirective(_ key: String) -> Bool {
+        key == patchDirective || key == retainKeysDirective
+            || key.hasPrefix(setElementOrderPrefix) || key.hasPrefix(deleteFromPrimitiveListPrefix)
     }
 
-    static func mergeList(_ current: [JSONValue], _ patch: [JSONValue], key: String, kind: String, path: [String]) throws -> [JSONValue] {
-        var list = current
-        for item in patch {
-            guard case .object(let o) = item, let k = o[key] else {
-                throw PatchError("an element of \(path.joined(separator: ".")) has no merge key \"\(key)\"")
-            }
-            let index = list.firstIndex { $0[key] == k }
-            switch o["$patch"]?.string {
-            case "delete"?:
-                if let index { list.remove(at: index) }
-            case "replace"?:
-                var replaced = o
-                replaced["$patch"] = nil
-                if let index { list[index] = .object(replaced) } else { list.append(.object(replaced)) }
+    func mergeObject(_ original: JSONObject, _ patch: JSONObject, path: [String]) throws -> JSONObject {
+        var result = original
+        if let directive = patch[Self.patchDirective] {
+            switch directive {
+            case .string("replace"):
+                var rest = patch
+                rest[Self.patchDirective] = nil
+                return try mergeObject(JSONObject(), rest, path: path)
+            case .string("delete"):
+                return JSONObject()
+            case .string("merge"):
+                break
             default:
-                if let index {
-                    list[index] = try strategic(list[index], item, kind: kind, path: path)
-                } else {
-                    list.append(try strategic(.null, item, kind: kind, path: path))
-                }
+                throw PatchError("unknown $patch directive \(JSONWriter(pretty: false).write(directive)) at \(describe(path))")
             }
         }
-        return list
+        if let retain = patch[Self.retainKeysDirective] {
+            guard case .array(let items) = retain else {
+                throw PatchError("$retainKeys at \(describe(path)) must be a list of field names")
+            }
+            var keep = Set<String>()
+            for item in items {
+                guard case .string(let key) = item else {
+                    throw PatchError("$retainKeys at \(describe(path)) must be a list of field names")
+                }
+                keep.insert(key)
+            }
+            for member in patch.members where !Self.isDirective(member.key) && !keep.contains(member.key) {
+                throw PatchError("$retainKeys at \(describe(path)) does not list \"\(member.key)\", which the patch sets")
+            }
+            result.members.removeAll { !keep.contains($0.key) }
+        }
+        for member in patch.members where member.key.hasPrefix(Self.deleteFromPrimitiveListPrefix) {
+            let field = String(member.key.dropFirst(Self.deleteFromPrimitiveListPrefix.count))
+            guard case .array(let doomed) = member.value else {
+                throw PatchError("\(member.key) at \(describe(path)) must be a list")
+            }
+            if case .array(let items) = result[field] {
+                result[field] = .array(items.filter { item in !doomed.contains { Patch.jsonEqual($0, item) } })
+            }
+        }
+        for member in patch.members where !Self.isDirective(member.key) {
+            let childPath = path + [member.key]
+            switch (result[member.key], member.value) {
+            case (_, .null):
+                result[member.key] = nil
+            case (.object(let old)?, .object(let new)):
+                result[member.key] = .object(try mergeObject(old, new, path: childPath))
+            case (.array(let old)?, .array(let new)):
+                result[member.key] = .array(try mergeList(old, new, path: childPath))
+            default:
+                result[member.key] = try clean(member.value, path: childPath)
+            }
+        }
+        for member in patch.members where member.key.hasPrefix(Self.setElementOrderPrefix) {
+            let field = String(member.key.dropFirst(Self.setElementOrderPrefix.count))
+            guard case .array(let order) = member.value else {
+                throw PatchError("\(member.key) at \(describe(path)) must be a list")
+            }
+            if case .array(let items) = result[field] {
+                result[field] = .array(Self.reorder(items, by: order))
+            }
+        }
+        return result
+    }
+
+    /// A patch value placed where the original has nothing mergeable: directives still apply
+    /// (against nothing), so none is left in the result.
+    func clean(_ value: JSONValue, path: [String]) throws -> JSONValue {
+        switch value {
+        case .object(let object): return .object(try mergeObject(JSONObject(), object, path: path))
+        case .array(let items): return .array(try mergeList([], items, path: path))
+        default: return value
+        }
+    }
+
+    func mergeList(_ original: [JSONValue], _ patch: [JSONValue], path: [String]) throws -> [JSONValue] {
+        // A `{"$patch": "replace"}` element replaces the whole list with the other elements.
+        if let marker = patch.firstIndex(where: { Self.directiveValue($0) == "replace" && Self.isDirectiveOnly($0) }) {
+            var rest = patch
+            rest.remove(at: marker)
+            return try mergeList([], rest, path: path)
+        }
+        switch schema.strategy(for: path) {
+        case .replace:
+            return try patch.filter { Self.directiveValue($0) != "delete" && !Self.isDirectiveOnly($0) }
+                .map { try clean($0, path: path) }
+        case .primitiveMerge:
+            var result = original
+            for item in patch where !result.contains(where: { Patch.jsonEqual($0, item) }) {
+                result.append(try clean(item, path: path))
+            }
+            return result
+        case .mergeKey(let key):
+            var result = original
+            for item in patch {
+                guard case .object(let element) = item else {
+                    if !result.contains(where: { Patch.jsonEqual($0, item) }) { result.append(item) }
+                    continue
+                }
+                let directive = Self.directiveValue(item)
+                guard let keyValue = element[key] else {
+                    if directive == "merge", Self.isDirectiveOnly(item) { continue }
+                    throw PatchError("an element of \(describe(path)) has no merge key \"\(key)\"")
+                }
+                let match = result.firstIndex { $0.object?[key].map { Patch.jsonEqual($0, keyValue) } ?? false }
+                if directive == "delete" {
+                    result.removeAll { $0.object?[key].map { Patch.jsonEqual($0, keyValue) } ?? false }
+                    continue
+                }
+                if let match, case .object(let old) = result[match] {
+                    result[match] = .object(try mergeObject(old, element, path: path))
+                } else {
+                    result.append(.object(try mergeObject(JSONObject(), element, path: path)))
+                }
+            }
+            return result
+        }
+    }
+
+    /// The `$patch` value of a list element, if it has one.
+    static func directiveValue(_ value: JSONValue) -> String? {
+        value.object?[patchDirective]?.string
+    }
+
+    /// Whether an element holds nothing but directives.
+    static func isDirectiveOnly(_ value: JSONValue) -> Bool {
+        value.object?.members.allSatisfy { isDirective($0.key) } ?? false
+    }
+
+    /// `$setElementOrder`: elements the order list names come first, in its order; the rest
+    /// follow in their existing order. An order entry that is a map names the element whose
+    /// fields equal all of the entry's fields; a scalar names an equal scalar.
+    static func reorder(_ items: [JSONValue], by order: [JSONValue]) -> [JSONValue] {
+        var taken = [Bool](repeating: false, count: items.count)
+        var result: [JSONValue] = []
+        result.reserveCapacity(items.count)
+        for entry in order {
+            let found = items.indices.first { index in
+                guard !taken[index] else { return false }
+                return matches(items[index], entry)
+            }
+            if let found {
+                taken[found] = true
+                result.append(items[found])
+            }
+        }
+        for index in items.indices where !taken[index] { result.append(items[index]) }
+        return result
+    }
+
+    private static func matches(_ item: JSONValue, _ entry: JSONValue) -> Bool {
+        guard case .object(let fields) = entry else { return Patch.jsonEqual(item, entry) }
+        guard case .object(let element) = item, !fields.members.isEmpty else { return false }
+        return fields.members.allSatisfy { field in
+            element[field.key].map { Patch.jsonEqual($0, field.value) } ?? false
+        }
+    }
+
+    private func describe(_ path: [String]) -> String {
+        path.isEmpty ? "the top level" : path.joined(separator: ".")
     }
 }
