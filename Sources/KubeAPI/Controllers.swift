@@ -155,12 +155,7 @@ extension APIState {
 
     /// The pod-template-hash label: FNV-1a of the template, written with kube's safe alphabet.
     func templateHash(_ template: JSONValue) -> String {
-        let text = JSONWriter(pretty: false).write(template)
-        var hash: UInt32 = 2_166_136_261
-        for byte in text.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
-        }
+        let hash = FNV.hash32(JSONWriter(pretty: false).write(template))
         return String(String(hash).utf8.map { Self.suffixAlphabet[Int($0) % Self.suffixAlphabet.count] })
     }
 

@@ -391,14 +391,7 @@ extension APIState {
         return .object(s)
     }
 
-    func digestText(_ text: String) -> String {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 1_099_511_628_211
-        }
-        return String(repeating: String(format: "%016llx", h), count: 4)
-    }
+    func digestText(_ text: String) -> String { String(repeating: String(format: "%016llx", FNV.hash64(text)), count: 4) }
 
     /// Go's `time.Duration` text for kubelet messages ("2.1s", "512ms").
     static func goDuration(_ seconds: Double) -> String {
@@ -412,5 +405,26 @@ extension APIState {
 extension Format {
     static func bytesText(_ bytes: Int64) -> String {
         bytes >= 1_000_000_000 ? String(format: "%.1f GB", Double(bytes) / 1e9) : "\(bytes / 1_000_000) MB"
+    }
+}
+
+/// FNV-1a: deterministic, dependency-free hashes for names, digests and checksums (not security).
+enum FNV {
+    static func hash64(_ text: String) -> UInt64 {
+        var h: UInt64 = 14_695_981_039_346_656_037
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 1_099_511_628_211
+        }
+        return h
+    }
+
+    static func hash32(_ text: String) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for b in text.utf8 {
+            h ^= UInt32(b)
+            h = h &* 16_777_619
+        }
+        return h
     }
 }

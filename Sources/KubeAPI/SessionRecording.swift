@@ -71,14 +71,7 @@ public struct Session: Sendable {
     var steps: [(at: SimTime, request: APIRequest?)]
 
     /// FNV-1a (64 bit) of a state dump: a checksum to compare replays with the session.
-    public static func digest(_ text: String) -> String {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 1_099_511_628_211
-        }
-        return "fnv1a64:" + String(h, radix: 16)
-    }
+    public static func digest(_ text: String) -> String { "fnv1a64:" + String(FNV.hash64(text), radix: 16) }
 
     public static func read(path: String) throws -> Session {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 import TestSupport
 
@@ -219,5 +222,43 @@ struct DashboardBrowserTests {
         let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
         #expect(size > 20_000, "the screenshot is \(size) bytes: blank?")
         #expect(server.stop() == 0)
+    }
+}
+
+@Suite("serve --record and simulate --replay")
+struct RecordReplayTests {
+    static func send(_ method: String, _ url: String, _ body: String? = nil, contentType: String = "application/json") async throws -> Int {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.httpMethod = method
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        if let body { request.httpBody = Data(body.utf8) }
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test("a recorded session replays to the same final state, and a tampered one is refused")
+    func replay() async throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let record = root.appendingPathComponent("session.jsonl")
+        let server = try ServerProcess(arguments: ["--speed", "manual", "--record", record.path], root: root)
+        #expect(try await Self.send("POST", server.url + "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo"}}"#) == 201)
+        let deployment = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"registry.example/web:1"}]}}}}"#
+        #expect(try await Self.send("POST", server.url + "/apis/apps/v1/namespaces/demo/deployments", deployment) == 201)
+        #expect(try await Self.send("POST", server.url + "/playground/v1/advance?by=4s") == 200)
+        #expect(try await Self.send("PATCH", server.url + "/apis/apps/v1/namespaces/demo/deployments/web/scale", #"{"spec":{"replicas":1}}"#,
+                                    contentType: "application/merge-patch+json") == 200)
+        #expect(try await Self.send("POST", server.url + "/playground/v1/advance?until=idle") == 200)
+        #expect(server.stop() == 0)
+        let replayed = try Binary.kubeprint(["simulate", "--replay", record.path])
+        #expect(replayed.status == 0, "\(replayed.stdout)\(replayed.stderr)")
+        #expect(replayed.stdout.contains("the final state matches the recording"), "\(replayed.stdout)")
+        // Another request in the middle: the state differs, and replay says so.
+        var lines = try String(contentsOf: record, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeAll { $0.contains("/scale") }
+        try (lines.joined(separator: "\n") + "\n").write(to: record, atomically: true, encoding: .utf8)
+        let tampered = try Binary.kubeprint(["simulate", "--replay", record.path])
+        #expect(tampered.status == 1)
+        #expect(tampered.stderr.contains("differs from the recorded one"), "\(tampered.stderr)")
     }
 }

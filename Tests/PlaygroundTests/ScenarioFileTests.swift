@@ -282,6 +282,18 @@ struct ShippedScenarioTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
+    @Test("the cluster-only scenarios in scenarios/clusters/ (for kubeprint serve --cluster) read, with their nodes")
+    func clustersRead() throws {
+        let clusters = folder.appendingPathComponent("clusters")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: clusters.path)) ?? []).filter { $0.hasSuffix(".yaml") }
+        #expect(!names.isEmpty)
+        for name in names {
+            let file = try ScenarioFile.load(path: clusters.appendingPathComponent(name).path)
+            #expect(file.cluster.nodes.count >= 100, "\(name)")
+            #expect(file.cluster.pods.isEmpty, "\(name): a cluster for serve declares no pods (serve ignores them)")
+        }
+    }
+
     @Test("every scenario in scenarios/ reads and runs")
     func allRun() throws {
         #expect(Self.files.count >= 5)
