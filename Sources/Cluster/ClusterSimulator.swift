@@ -71,41 +71,21 @@ public struct ClusterSimulator {
     var imageBytesTable: [Int64] = []
     /// The registries holding each image, in preference order.
     var imageRegistries: [[Int]] = []
-    /// Transfers running from each source (registries, then storage).
-    var sourceFlows: [Int] = []
     var sourceNames: [String] = []
     var sourceRoundTrip: [Double] = []
     var storageSource: Int?
     var ownerNames: [String] = []
 
     // State
-    var nodes: [NodeState] = []
-    var hot: [NodeHot] = []
-    /// CPU and memory requested on each node with kube-scheduler's non-zero defaults for pods
-    /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated); apart from
-    /// ``NodeHot`` so the filters' per-node reads stay small.
-    var nonZeroRequested: [(cpu: Int64, memory: Int64)] = []
-    var usage: [NodeUsage] = []
-    var joinedNodes = 0
+    /// The node table the scheduler, the kubelets and the FaaS platform read.
+    var nodeTable = NodeTable()
     var pods: [PodState] = []
     var podByName: [String: Int] = [:]
-    var activeQueue: [Int] = []
-    var activeHead = 0
-    var unschedulable: Set<Int> = []
-    var schedulerBusy = false
-    var nextStartNode = 0
-    var network: FlowNetwork
-    var networkVersion = 0
-    var flowPulls: [Int: Pull] = [:]
-    /// When each (node, layer) transfer was requested and from where, until it starts.
-    var requestTimes: [UInt64: (time: SimTime, source: Int)] = [:]
-    var storageCache: [Int: UInt64] = [:]
-    var storageBytes: Int64 = 0
-    var useCounter: UInt64 = 0
-    var imagePresent: [[Bool]] = []
-    var imageNodeCount: [Int] = []
+    /// The scheduler's queues and round-robin position.
+    var scheduler: SchedulerState
+    /// The kubelets' image service: transfers, storage cache and image presence.
+    var imageService: ImageService
     var ownerCounts: [[Int32]] = []
-    var schedulerRandom: RandomSource
     var lifecycleRandom: RandomSource
     var queue = EventQueue<Event>()
     public private(set) var now: SimTime = .zero
@@ -131,7 +111,7 @@ public struct ClusterSimulator {
         self.scenario = scenario
         profile = scenario.scheduler
         var seedSource = RandomSource(seed: scenario.seed)
-        schedulerRandom = seedSource.fork()
+        scheduler = SchedulerState(random: seedSource.fork())
         lifecycleRandom = seedSource.fork()
 
         for r in scenario.registries {
@@ -190,28 +170,15 @@ public struct ClusterSimulator {
         }
         var sourceBandwidth = scenario.registries.map(\.bandwidth)
         if let storage = scenario.storage { sourceBandwidth.append(storage.bandwidth) }
-        network = FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth)
-        sourceFlows = Array(repeating: 0, count: sourceBandwidth.count)
+        imageService = ImageService(network: FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth),
+                                    sources: sourceBandwidth.count)
         for (i, spec) in allNodes.enumerated() {
-            let joined = i < scenario.nodes.count
-            var state = NodeState(spec: spec, labels: spec.effectiveLabels)
-            for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { state.data.insert(item) }
-            nodes.append(state)
-            hot.append(NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
-                               isUp: joined, hasJoined: joined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule }))
-            var h = NodeUsage()
-            h.cpuWatts = spec.maxWatts - spec.idleWatts
-            h.gpuWatts = spec.capacity.gpus > 0 ? spec.gpuWatts : 0
-            h.networkWatts = spec.networkWatts
-            h.blockIOWatts = spec.blockIOWatts
-            h.networkCapacity = max(1, spec.bandwidth)
-            h.blockIOCapacity = max(1, spec.blockIOBandwidth)
-            usage.append(h)
-            if joined { joinedNodes += 1 }
+            var data: Set<String> = []
+            for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { data.insert(item) }
+            nodeTable.append(spec, joined: i < scenario.nodes.count, data: data)
         }
-        imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodes.count)
-        nonZeroRequested = Array(repeating: (0, 0), count: nodes.count)
-        imageNodeCount = Array(repeating: 0, count: imageNames.count)
+        imageService.imagePresent = Array(repeating: Array(repeating: false, count: imageNames.count), count: nodeTable.nodes.count)
+        imageService.imageNodeCount = Array(repeating: 0, count: imageNames.count)
 
         var ownerIndex: [String: Int] = [:]
         pods.reserveCapacity(scenario.pods.count)
@@ -235,12 +202,12 @@ public struct ClusterSimulator {
             pods.append(PodState(spec: arrival.pod, image: image, owner: owner, created: arrival.at))
             queue.schedule(.podArrives(pods.count - 1), at: arrival.at)
         }
-        ownerCounts = Array(repeating: Array(repeating: 0, count: nodes.count), count: ownerNames.count)
+        ownerCounts = Array(repeating: Array(repeating: 0, count: nodeTable.nodes.count), count: ownerNames.count)
         for deletion in scenario.deletions {
             guard podByName[deletion.pod] != nil else { throw ClusterError("deletion names unknown pod '\(deletion.pod)'") }
             queue.schedule(.deletePod(deletion.pod), at: deletion.at)
         }
-        let nodeIndex = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.spec.name, $0) })
+        let nodeIndex = Dictionary(uniqueKeysWithValues: nodeTable.nodes.enumerated().map { ($1.spec.name, $0) })
         for failure in scenario.failures {
             guard let n = nodeIndex[failure.node] else { throw ClusterError("failure names unknown node '\(failure.node)'") }
             queue.schedule(.nodeFails(n), at: failure.at)
@@ -290,21 +257,21 @@ public struct ClusterSimulator {
             enqueue(p)
         case .flushUnschedulable(let p, let attempts):
             // Still waiting since that attempt: podMaxInUnschedulablePodsDuration passed.
-            guard pods[p].attempts == attempts, pods[p].phase == .pending, unschedulable.contains(p) else { return }
-            unschedulable.remove(p)
+            guard pods[p].attempts == attempts, pods[p].phase == .pending, scheduler.unschedulable.contains(p) else { return }
+            scheduler.unschedulable.remove(p)
             moveToActiveOrBackoff(p)
         case .requestSent(let n, let layer, let source, let generation):
-            guard nodes[n].generation == generation, hot[n].isUp else { return }
+            guard nodeTable.nodes[n].generation == generation, nodeTable.hot[n].isUp else { return }
             startTransfer(node: n, layer: layer, source: source)
         case .networkTick(let version):
-            guard version == networkVersion else { return }
+            guard version == imageService.networkVersion else { return }
             finishTransfers()
         case .layerExtracted(let n, let layer, let generation):
-            guard nodes[n].generation == generation else { return }
+            guard nodeTable.nodes[n].generation == generation else { return }
             layerReady(node: n, layer: layer)
         case .imageGC(let n, let generation):
-            nodes[n].gcScheduled = false
-            guard nodes[n].generation == generation, hot[n].isUp else { return }
+            nodeTable.nodes[n].gcScheduled = false
+            guard nodeTable.nodes[n].generation == generation, nodeTable.hot[n].isUp else { return }
             imageGC(node: n)
         case .containerStarted(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .starting else { return }
@@ -338,11 +305,11 @@ public struct ClusterSimulator {
         case .nodeFails(let n):
             failNode(n)
         case .nodeRecovers(let n):
-            guard hot[n].hasJoined, !hot[n].isUp else { return }
-            hot[n].isUp = true
-            usage[n].upSince = now.seconds
-            usage[n].lastUsageChange = now.seconds
-            nodes[n].generation += 1
+            guard nodeTable.hot[n].hasJoined, !nodeTable.hot[n].isUp else { return }
+            nodeTable.hot[n].isUp = true
+            nodeTable.usage[n].upSince = now.seconds
+            nodeTable.usage[n].lastUsageChange = now.seconds
+            nodeTable.nodes[n].generation += 1
             emit(.nodeRecovered, node: n)
             capacityFreed()
         case .arrival(let w):
@@ -361,14 +328,14 @@ public struct ClusterSimulator {
                 scale(f, to: command.replicas, reason: "scale command", inputs: nil)
             }
         case .nodeJoins(let n):
-            guard !hot[n].hasJoined else { return }
-            hot[n].hasJoined = true
-            hot[n].isUp = true
-            joinedNodes += 1
-            nodes[n].joinedAt = now.seconds
+            guard !nodeTable.hot[n].hasJoined else { return }
+            nodeTable.hot[n].hasJoined = true
+            nodeTable.hot[n].isUp = true
+            nodeTable.joined += 1
+            nodeTable.nodes[n].joinedAt = now.seconds
             // Billed from the moment it joins, not from the start of the run.
-            usage[n].upSince = now.seconds
-            usage[n].lastUsageChange = now.seconds
+            nodeTable.usage[n].upSince = now.seconds
+            nodeTable.usage[n].lastUsageChange = now.seconds
             emit(.nodeAdded, node: n)
             capacityFreed()
         }
@@ -379,7 +346,7 @@ public struct ClusterSimulator {
     mutating func deletePod(_ p: Int) {
         switch pods[p].phase {
         case .pending:
-            unschedulable.remove(p)
+            scheduler.unschedulable.remove(p)
             pods[p].generation += 1
             pods[p].phase = .removed
             emit(.podRemoved, pod: p)
@@ -402,11 +369,7 @@ public struct ClusterSimulator {
     mutating func releasePod(_ p: Int) {
         let n = pods[p].node
         guard n >= 0 else { return }
-        hot[n].allocated -= pods[p].spec.requests
-        let nonZero = Self.nonZero(pods[p].spec.requests)
-        nonZeroRequested[n].cpu -= nonZero.cpu
-        nonZeroRequested[n].memory -= nonZero.memory
-        hot[n].podCount -= 1
+        nodeTable.release(pods[p].spec.requests, on: n)
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] -= 1 }
         releaseLayers(of: p, node: n)
         pods[p].node = -1
@@ -415,28 +378,28 @@ public struct ClusterSimulator {
 
 
     mutating func failNode(_ n: Int) {
-        guard hot[n].isUp else { return }
+        guard nodeTable.hot[n].isUp else { return }
         advanceNodeUsage(n, to: now.seconds)
-        usage[n].upSeconds += now.seconds - usage[n].upSince
-        hot[n].isUp = false
-        nodes[n].generation += 1
+        nodeTable.usage[n].upSeconds += now.seconds - nodeTable.usage[n].upSince
+        nodeTable.hot[n].isUp = false
+        nodeTable.nodes[n].generation += 1
         emit(.nodeFailed, node: n)
-        let cancelled = network.cancelAll(node: n, at: now.seconds)
+        let cancelled = imageService.network.cancelAll(node: n, at: now.seconds)
         for flow in cancelled {
-            if let pull = flowPulls.removeValue(forKey: flow.raw) { sourceFlows[pull.source] -= 1 }
+            if let pull = imageService.flowPulls.removeValue(forKey: flow.raw) { imageService.sourceFlows[pull.source] -= 1 }
         }
-        for (key, request) in requestTimes where key >> 32 == UInt64(n) { sourceFlows[request.source] -= 1 }
-        requestTimes = requestTimes.filter { $0.key >> 32 != UInt64(n) }
-        nodes[n].inFlight = [:]
-        nodes[n].inFlightBytes = 0
-        nodes[n].extracting = []
-        nodes[n].activePulls = []
-        nodes[n].queuedPulls = []
-        nodes[n].gcScheduled = false
+        for (key, request) in imageService.requestTimes where key >> 32 == UInt64(n) { imageService.sourceFlows[request.source] -= 1 }
+        imageService.requestTimes = imageService.requestTimes.filter { $0.key >> 32 != UInt64(n) }
+        nodeTable.nodes[n].inFlight = [:]
+        nodeTable.nodes[n].inFlightBytes = 0
+        nodeTable.nodes[n].extracting = []
+        nodeTable.nodes[n].activePulls = []
+        nodeTable.nodes[n].queuedPulls = []
+        nodeTable.nodes[n].gcScheduled = false
         // Layers downloaded but not yet extracted are dropped with the failure.
-        for layer in nodes[n].cached.keys where !nodes[n].ready.contains(layer) {
-            nodes[n].cached[layer] = nil
-            nodes[n].cachedBytes -= layerSizes[layer]
+        for layer in nodeTable.nodes[n].cached.keys where !nodeTable.nodes[n].ready.contains(layer) {
+            nodeTable.nodes[n].cached[layer] = nil
+            nodeTable.nodes[n].cachedBytes -= layerSizes[layer]
         }
         rescheduleNetwork()
         let lost = pods.indices.filter { pods[$0].node == n }
@@ -456,11 +419,49 @@ public struct ClusterSimulator {
                 enqueue(p)
             } else {
                 pods[p].phase = .failed
-                pods[p].lastFailure = "node \(nodes[n].spec.name) failed"
+                pods[p].lastFailure = "node \(nodeTable.nodes[n].spec.name) failed"
                 }
         }
     }
 
+
+    // MARK: Pods for the FaaS platform
+    //
+    // The FaaS layer creates, restarts, re-images and deletes its replicas' pods only through
+    // these calls (and `deletePod`); it reads pod phases and nodes' use, never the scheduler's
+    // queues or the kubelets' caches.
+
+    /// Adds a pod created now and queues it for scheduling. Returns its index.
+    mutating func createPod(_ state: PodState) -> Int {
+        let p = pods.count
+        pods.append(state)
+        podByName[state.spec.name] = p
+        emit(.podCreated, pod: p)
+        enqueue(p)
+        return p
+    }
+
+    /// Restarts a running pod's container in place (killed for memory): it starts again on
+    /// the same node with its image already there.
+    mutating func restartContainer(pod p: Int) {
+        pods[p].generation += 1
+        pods[p].phase = .starting
+        pods[p].imageReady = now
+        let startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
+        queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
+    }
+
+    /// Gives a pending pod that fits nowhere another image (a function's next ranked image)
+    /// and queues it for scheduling again.
+    mutating func reschedule(pod p: Int, image: Int, rank: Int, _ variant: FunctionImage) {
+        pods[p].imageRank = rank
+        pods[p].image = image
+        pods[p].spec.image = variant.image
+        pods[p].spec.requests = variant.requests
+        pods[p].spec.nodeSelector = variant.nodeSelector
+        scheduler.unschedulable.remove(p)
+        enqueue(p)
+    }
 
     // MARK: Events
 
@@ -469,7 +470,7 @@ public struct ClusterSimulator {
     {
         guard let onEvent else { return }
         let nodeIndex = n ?? p.flatMap { pods[$0].node >= 0 ? pods[$0].node : nil }
-        onEvent(ClusterEventRecord(time: now, kind: kind, pod: p.map { pods[$0].spec.name }, node: nodeIndex.map { nodes[$0].spec.name },
+        onEvent(ClusterEventRecord(time: now, kind: kind, pod: p.map { pods[$0].spec.name }, node: nodeIndex.map { nodeTable.nodes[$0].spec.name },
                                    image: image, bytes: bytes, duration: duration, source: source, detail: detail))
     }
 }

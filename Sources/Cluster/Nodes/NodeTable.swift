@@ -2,6 +2,61 @@ import Simulation
 
 /// Per-node state: the scheduler's hot fields, the kubelet's caches and pulls, resource use.
 extension ClusterSimulator {
+    /// Every node's state, in plain arrays indexed by node: the scheduler filters and scores
+    /// over ``NodeHot`` and ``nonZeroRequested``, the kubelets keep their caches and pulls in
+    /// ``NodeState``, the FaaS platform accounts resource use in ``NodeUsage``. Mutated in
+    /// place through its stored arrays (never through a computed property, which would copy).
+    struct NodeTable {
+        var nodes: [NodeState] = []
+        var hot: [NodeHot] = []
+        /// CPU and memory requested on each node with kube-scheduler's non-zero defaults for pods
+        /// that request none (`NodeInfo.NonZeroRequested`, used by LeastAllocated); apart from
+        /// ``NodeHot`` so the filters' per-node reads stay small.
+        var nonZeroRequested: [(cpu: Int64, memory: Int64)] = []
+        var usage: [NodeUsage] = []
+        /// Nodes that have joined the cluster (the scheduler sees only these).
+        var joined = 0
+
+        var count: Int { nodes.count }
+
+        /// Adds a node that has joined (`joined`) or will join later.
+        mutating func append(_ spec: NodeSpec, joined isJoined: Bool, data: Set<String>) {
+            var state = NodeState(spec: spec, labels: spec.effectiveLabels)
+            state.data = data
+            nodes.append(state)
+            hot.append(NodeHot(capacity: spec.capacity, maxPods: spec.maxPods, diskBytes: spec.diskBytes, architecture: spec.architecture,
+                               isUp: isJoined, hasJoined: isJoined, hasTaints: spec.taints.contains { $0.effect != .preferNoSchedule }))
+            var h = NodeUsage()
+            h.cpuWatts = spec.maxWatts - spec.idleWatts
+            h.gpuWatts = spec.capacity.gpus > 0 ? spec.gpuWatts : 0
+            h.networkWatts = spec.networkWatts
+            h.blockIOWatts = spec.blockIOWatts
+            h.networkCapacity = max(1, spec.bandwidth)
+            h.blockIOCapacity = max(1, spec.blockIOBandwidth)
+            usage.append(h)
+            nonZeroRequested.append((0, 0))
+            if isJoined { joined += 1 }
+        }
+
+        /// Accounts a pod's requests on a node (binding).
+        mutating func allocate(_ requests: Resources, on n: Int) {
+            hot[n].allocated += requests
+            let nonZero = SchedulerState.nonZero(requests)
+            nonZeroRequested[n].cpu += nonZero.cpu
+            nonZeroRequested[n].memory += nonZero.memory
+            hot[n].podCount += 1
+        }
+
+        /// Gives a pod's requests back on a node.
+        mutating func release(_ requests: Resources, on n: Int) {
+            hot[n].allocated -= requests
+            let nonZero = SchedulerState.nonZero(requests)
+            nonZeroRequested[n].cpu -= nonZero.cpu
+            nonZeroRequested[n].memory -= nonZero.memory
+            hot[n].podCount -= 1
+        }
+    }
+
     /// The fields the scheduler reads for every node on every attempt, kept apart in plain
     /// values (no reference counting) so filtering thousands of nodes stays cheap.
     struct NodeHot {

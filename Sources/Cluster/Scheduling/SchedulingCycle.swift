@@ -13,28 +13,13 @@ extension ClusterSimulator {
     // MARK: Scheduling
 
     mutating func enqueue(_ p: Int) {
-        activeQueue.append(p)
-        if !schedulerBusy {
-            schedulerBusy = true
-            queue.schedule(.scheduleCycle, at: now)
-        }
+        if scheduler.push(p) { queue.schedule(.scheduleCycle, at: now) }
     }
 
     mutating func scheduleCycle() {
         let latency = profile.schedulingLatency
         repeat {
-            guard activeHead < activeQueue.count else {
-                activeQueue.removeAll(keepingCapacity: true)
-                activeHead = 0
-                schedulerBusy = false
-                return
-            }
-            let p = activeQueue[activeHead]
-            activeHead += 1
-            if activeHead > 4096 && activeHead * 2 > activeQueue.count {
-                activeQueue.removeFirst(activeHead)
-                activeHead = 0
-            }
+            guard let p = scheduler.popActive() else { return }
             if pods[p].phase == .pending { attemptToSchedule(p) }
         } while latency <= 0
         queue.schedule(.scheduleCycle, at: now + .seconds(latency))
@@ -49,7 +34,7 @@ extension ClusterSimulator {
             let reason = decision.summary
             pods[p].lastFailure = reason
             pods[p].lastAttempt = now
-            unschedulable.insert(p)
+            scheduler.unschedulable.insert(p)
             scheduleLeftoverFlush(p)
             emit(.podUnschedulable, pod: p, detail: reason)
             if pods[p].replica >= 0 { replicaUnschedulable(pods[p].replica) }
@@ -75,11 +60,11 @@ extension ClusterSimulator {
     /// Filter (round robin from where the last cycle stopped, until enough feasible nodes are
     /// found), then score, as kube-scheduler does.
     mutating func selectNode(for p: Int) -> Decision {
-        let count = nodes.count
+        let count = nodeTable.nodes.count
         // Nodes that have not joined do not exist for the scheduler yet: they are neither
         // counted for percentageOfNodesToScore nor examined.
-        guard count > 0, joinedNodes > 0 else { return Decision() }
-        let want = profile.feasibleNodesToFind(of: joinedNodes)
+        guard count > 0, nodeTable.joined > 0 else { return Decision() }
+        let want = profile.feasibleNodesToFind(of: nodeTable.joined)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(want, 512))
         var decision = Decision()
@@ -92,7 +77,7 @@ extension ClusterSimulator {
                 decision.rejections[plugin] = (rejectedCount[plugin.index], rejectionReason(plugin, pod: p, node: firstRejected[plugin.index]))
             }
         }
-        nextStartNode = (nextStartNode + steps) % count
+        scheduler.nextStartNode = (scheduler.nextStartNode + steps) % count
         decision.feasible = feasible.count
         guard !feasible.isEmpty else { return decision }
         if feasible.count == 1 {
@@ -110,7 +95,7 @@ extension ClusterSimulator {
             } else if abs(s - best) <= 1e-9 {
                 // Reservoir sampling among equal scores, as kube-scheduler picks ties at random.
                 ties += 1
-                if schedulerRandom.next() % UInt64(ties) == 0 { decision.node = feasible[k] }
+                if scheduler.random.next() % UInt64(ties) == 0 { decision.node = feasible[k] }
             }
         }
         decision.score = best
@@ -123,13 +108,13 @@ extension ClusterSimulator {
     func findFeasible(_ info: PodInfo, pod p: Int, want: Int, into feasible: inout [Int], rejectedCount: inout [Int],
                       firstRejected: inout [Int]) -> Int
     {
-        let count = nodes.count
-        var i = nextStartNode
+        let count = nodeTable.nodes.count
+        var i = scheduler.nextStartNode
         var steps = 0
-        let allJoined = joinedNodes == count
+        let allJoined = nodeTable.joined == count
         while steps < count && feasible.count < want {
             steps += 1
-            if allJoined || hot[i].hasJoined {
+            if allJoined || nodeTable.hot[i].hasJoined {
                 if let plugin = failingFilter(info, pod: p, node: i) {
                     let k = plugin.index
                     if rejectedCount[k] == 0 { firstRejected[k] = i }
@@ -166,7 +151,7 @@ extension ClusterSimulator {
     /// The first filter that rejects the node, or `nil` when it fits. The hot path: no
     /// strings, no dictionaries unless the pod or node needs them.
     func failingFilter(_ info: PodInfo, pod p: Int, node n: Int) -> FilterPlugin? {
-        let h = hot[n]
+        let h = nodeTable.hot[n]
         for plugin in profile.filters {
             switch plugin {
             case .nodeUnschedulable:
@@ -188,7 +173,7 @@ extension ClusterSimulator {
                 }
             case .nodeAffinity:
                 guard info.hasSelector || info.hasAffinity else { continue }
-                let labels = nodes[n].labels
+                let labels = nodeTable.nodes[n].labels
                 for (k, v) in pods[p].spec.nodeSelector where labels[k] != v { return plugin }
                 for term in pods[p].spec.requiredAffinity where !term.matches(labels) { return plugin }
             case .taintToleration:
@@ -205,21 +190,21 @@ extension ClusterSimulator {
 
     func missingBytes(image: Int, node n: Int) -> Int64 {
         var missing: Int64 = 0
-        for layer in imageLayers[image][hot[n].architecture] ?? [] where nodes[n].pins[layer] == nil {
+        for layer in imageLayers[image][nodeTable.hot[n].architecture] ?? [] where nodeTable.nodes[n].pins[layer] == nil {
             missing += layerSizes[layer]
         }
         return missing
     }
 
     func untoleratedTaint(pod p: Int, node n: Int) -> Taint? {
-        nodes[n].spec.taints.first { taint in
+        nodeTable.nodes[n].spec.taints.first { taint in
             taint.effect != .preferNoSchedule && !pods[p].spec.tolerations.contains { $0.tolerates(taint) }
         }
     }
 
     /// The message kube-scheduler would give for a rejection.
     func rejectionReason(_ plugin: FilterPlugin, pod p: Int, node n: Int) -> String {
-        let h = hot[n]
+        let h = nodeTable.hot[n]
         let r = pods[p].spec.requests, a = h.allocated, c = h.capacity
         switch plugin {
         case .nodeUnschedulable:
@@ -255,23 +240,6 @@ extension ClusterSimulator {
         return totals
     }
 
-    /// kube-scheduler's defaults for a pod that requests no CPU or memory, used for scoring
-    /// (`schedutil.DefaultMilliCPURequest`, `DefaultMemoryRequest`).
-    static let defaultCPURequest: Int64 = 100
-    static let defaultMemoryRequest: Int64 = 200 * 1024 * 1024
-
-    /// A pod's requests with the non-zero defaults (`schedutil.GetNonzeroRequests`).
-    static func nonZero(_ r: Resources) -> (cpu: Int64, memory: Int64) {
-        (r.cpuMillis > 0 ? r.cpuMillis : defaultCPURequest, r.memoryBytes > 0 ? r.memoryBytes : defaultMemoryRequest)
-    }
-
-    /// `leastRequestedScore`: `(capacity − requested) × 100 / capacity` in integers, 0 when over.
-    @inline(__always)
-    static func leastRequested(_ requested: Int64, _ capacity: Int64) -> Int64 {
-        guard capacity > 0, requested <= capacity else { return 0 }
-        return (capacity - requested) * 100 / capacity
-    }
-
     func rawScores(_ plugin: ScorePlugin, pod p: Int, nodes candidates: [Int]) -> [Double] {
         let r = pods[p].spec.requests
         let image = pods[p].image
@@ -279,20 +247,20 @@ extension ClusterSimulator {
         case .leastAllocated:
             // NodeResourcesFit's LeastAllocated over CPU and memory (weight 1 each), on the
             // non-zero requests (pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
-            let pod = Self.nonZero(r)
+            let pod = SchedulerState.nonZero(r)
             return candidates.map { n in
-                let c = hot[n].capacity
+                let c = nodeTable.hot[n].capacity
                 var sum: Int64 = 0, weights: Int64 = 0
-                let used = nonZeroRequested[n]
-                if c.cpuMillis > 0 { sum += Self.leastRequested(used.cpu + pod.cpu, c.cpuMillis); weights += 1 }
-                if c.memoryBytes > 0 { sum += Self.leastRequested(used.memory + pod.memory, c.memoryBytes); weights += 1 }
+                let used = nodeTable.nonZeroRequested[n]
+                if c.cpuMillis > 0 { sum += SchedulerState.leastRequested(used.cpu + pod.cpu, c.cpuMillis); weights += 1 }
+                if c.memoryBytes > 0 { sum += SchedulerState.leastRequested(used.memory + pod.memory, c.memoryBytes); weights += 1 }
                 return weights > 0 ? Double(sum / weights) : 0
             }
         case .balancedAllocation:
             // `int64((1 − |cpuFraction − memFraction| / 2) × 100)` on the actual requests
             // (balanced_allocation.go); a resource without capacity is left out.
             return candidates.map { n in
-                let a = hot[n].allocated, c = hot[n].capacity
+                let a = nodeTable.hot[n].allocated, c = nodeTable.hot[n].capacity
                 guard c.cpuMillis > 0, c.memoryBytes > 0 else { return 100 }  // one fraction: deviation 0
                 let cpu = min(1, Double(a.cpuMillis + r.cpuMillis) / Double(c.cpuMillis))
                 let mem = min(1, Double(a.memoryBytes + r.memoryBytes) / Double(c.memoryBytes))
@@ -301,12 +269,12 @@ extension ClusterSimulator {
         case .imageLocality:
             // image_locality.go: `int64(size × spread)` summed, clamped to 23–1000 MiB, then
             // `100 × (sum − min) / (max − min)` in integers; spread divides by the nodes that exist.
-            let total = Double(joinedNodes)
-            let spread = total > 0 ? Double(imageNodeCount[image]) / total : 0
+            let total = Double(nodeTable.joined)
+            let spread = total > 0 ? Double(imageService.imageNodeCount[image]) / total : 0
             let minThreshold: Int64 = 23 * 1024 * 1024, maxThreshold: Int64 = 1000 * 1024 * 1024
             return candidates.map { n in
-                let size = imageSize(image, hot[n].architecture)
-                let scaled: Int64 = imagePresent[n][image] && size >= 0 ? Int64(Double(size) * spread) : 0
+                let size = imageSize(image, nodeTable.hot[n].architecture)
+                let scaled: Int64 = imageService.imagePresent[n][image] && size >= 0 ? Int64(Double(size) * spread) : 0
                 let sum = min(max(scaled, minThreshold), maxThreshold)
                 return Double(100 * (sum - minThreshold) / (maxThreshold - minThreshold))
             }
@@ -322,26 +290,22 @@ extension ClusterSimulator {
         case .dataLocality:
             let items = pods[p].spec.dataItems
             guard !items.isEmpty else { return candidates.map { _ in 0 } }
-            return candidates.map { n in Double(100 * items.filter { nodes[n].data.contains($0) }.count / items.count) }
+            return candidates.map { n in Double(100 * items.filter { nodeTable.nodes[n].data.contains($0) }.count / items.count) }
         }
     }
 
     mutating func bind(_ p: Int, to n: Int, score: Double, feasible: Int) {
-        unschedulable.remove(p)
+        scheduler.unschedulable.remove(p)
         pods[p].node = n
         pods[p].phase = .scheduled
         pods[p].scheduled = now
-        hot[n].allocated += pods[p].spec.requests
-        let nonZero = Self.nonZero(pods[p].spec.requests)
-        nonZeroRequested[n].cpu += nonZero.cpu
-        nonZeroRequested[n].memory += nonZero.memory
-        hot[n].podCount += 1
+        nodeTable.allocate(pods[p].spec.requests, on: n)
         if pods[p].owner >= 0 { ownerCounts[pods[p].owner][n] += 1 }
-        let arch = nodes[n].spec.architecture
+        let arch = nodeTable.nodes[n].spec.architecture
         let layers = imageLayers[pods[p].image][arch] ?? []
         for layer in layers {
-            if nodes[n].pins[layer, default: 0] == 0 { hot[n].pinnedBytes += layerSizes[layer] }
-            nodes[n].pins[layer, default: 0] += 1
+            if nodeTable.nodes[n].pins[layer, default: 0] == 0 { nodeTable.hot[n].pinnedBytes += layerSizes[layer] }
+            nodeTable.nodes[n].pins[layer, default: 0] += 1
         }
         emit(.podScheduled, pod: p, node: n, detail: "score \(Int(score.rounded())) among \(feasible) feasible")
         startPull(p, layers: layers)
@@ -350,9 +314,8 @@ extension ClusterSimulator {
     /// Something freed capacity (a pod removed, a node added or back, image GC freed disk):
     /// unschedulable pods move on, as kube-scheduler's `MoveAllToActiveOrBackoffQueue` does.
     mutating func capacityFreed() {
-        guard !unschedulable.isEmpty else { return }
-        for p in unschedulable.sorted() { moveToActiveOrBackoff(p) }
-        unschedulable.removeAll()
+        guard !scheduler.unschedulable.isEmpty else { return }
+        for p in scheduler.takeUnschedulable() { moveToActiveOrBackoff(p) }
     }
 
     /// A pod whose backoff (measured from its last attempt, doubling from the initial backoff
@@ -375,13 +338,11 @@ extension ClusterSimulator {
     /// ends once nothing but these retries of pods that cannot fit would happen.
     mutating func scheduleLeftoverFlush(_ p: Int) {
         guard runLimit != .infinity else { return }
-        let period = Self.unschedulableFlushPeriod.ticks
-        let due = (pods[p].lastAttempt + .seconds(Self.podMaxInUnschedulablePodsDuration)).ticks
+        let period = SchedulerState.unschedulableFlushPeriod.ticks
+        let due = (pods[p].lastAttempt + .seconds(SchedulerState.podMaxInUnschedulablePodsDuration)).ticks
         let at = SimTime(ticks: (due / period + 1) * period)  // the first check strictly after
         guard at <= runLimit else { return }
         queue.schedule(.flushUnschedulable(pod: p, attempts: pods[p].attempts), at: at)
     }
 
-    static let podMaxInUnschedulablePodsDuration = 300.0
-    static let unschedulableFlushPeriod = SimTime.seconds(30)
 }
