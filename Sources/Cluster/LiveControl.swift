@@ -68,8 +68,7 @@ extension ClusterSimulator {
         imageBytes.append(bytes)
         imageRegistries.append(registries)
         for arch in Architecture.allCases { imageBytesTable.append(bytes[arch] ?? -1) }
-        for n in imagePresent.indices { imagePresent[n].append(false) }
-        imageNodeCount.append(0)
+        imageService.addImage()
     }
 
     /// A pod arriving now; its image must be declared. Its name must be new to the run.
@@ -85,7 +84,7 @@ extension ClusterSimulator {
             } else {
                 owner = ownerNames.count
                 ownerNames.append(name)
-                ownerCounts.append(Array(repeating: 0, count: nodes.count))
+                ownerCounts.append(Array(repeating: 0, count: nodeTable.nodes.count))
             }
         }
         podByName[pod.name] = pods.count
@@ -106,16 +105,16 @@ extension ClusterSimulator {
     public func livePod(_ name: String) -> LivePodState? {
         guard let p = podByName[name] else { return nil }
         let s = pods[p]
-        return LivePodState(phase: s.phase, node: s.node >= 0 ? nodes[s.node].spec.name : nil, created: s.created, scheduled: s.scheduled,
+        return LivePodState(phase: s.phase, node: s.node >= 0 ? nodeTable.nodes[s.node].spec.name : nil, created: s.created, scheduled: s.scheduled,
                             pullStarted: s.pullStarted, imageReady: s.imageReady, started: s.started, ready: s.ready,
                             usedCache: s.usedCache, lastFailure: s.lastFailure)
     }
 
     /// Every node that has joined, in declaration order.
     public var liveNodes: [LiveNodeState] {
-        nodes.indices.filter { hot[$0].hasJoined }.map { n in
-            LiveNodeState(name: nodes[n].spec.name, capacity: hot[n].capacity, allocated: hot[n].allocated, podCount: hot[n].podCount,
-                          isUp: hot[n].isUp, cpuInUse: usage[n].cpuInUse, imageBytes: nodes[n].cachedBytes)
+        nodeTable.nodes.indices.filter { nodeTable.hot[$0].hasJoined }.map { n in
+            LiveNodeState(name: nodeTable.nodes[n].spec.name, capacity: nodeTable.hot[n].capacity, allocated: nodeTable.hot[n].allocated, podCount: nodeTable.hot[n].podCount,
+                          isUp: nodeTable.hot[n].isUp, cpuInUse: nodeTable.usage[n].cpuInUse, imageBytes: nodeTable.nodes[n].cachedBytes)
         }
     }
 }

@@ -118,15 +118,15 @@ public struct ClusterSummary: Hashable, Sendable {
 
 extension ClusterSimulator {
     public func summary() -> ClusterSummary {
-        let allocation = nodes.indices.filter { hot[$0].hasJoined }.map { i in
-            let n = nodes[i], h = hot[i]
+        let allocation = nodeTable.nodes.indices.filter { nodeTable.hot[$0].hasJoined }.map { i in
+            let n = nodeTable.nodes[i], h = nodeTable.hot[i]
             return ClusterSummary.NodeAllocation(
                 node: n.spec.name, deviceType: n.spec.deviceType, isUp: h.isUp, pods: h.podCount,
                 cpuFraction: h.capacity.cpuMillis > 0 ? Double(h.allocated.cpuMillis) / Double(h.capacity.cpuMillis) : 0,
                 memoryFraction: h.capacity.memoryBytes > 0 ? Double(h.allocated.memoryBytes) / Double(h.capacity.memoryBytes) : 0,
                 cachedBytes: n.cachedBytes, energyJoules: nodeEnergy(i), dynamicEnergyJoules: nodeEnergy(i) - n.spec.idleWatts * nodeUpSeconds(i),
-                functionEnergyJoules: usage[i].attributedEnergy, upSeconds: nodeUpSeconds(i),
-                maxWatts: n.spec.idleWatts + usage[i].cpuWatts + usage[i].gpuWatts + usage[i].networkWatts + usage[i].blockIOWatts)
+                functionEnergyJoules: nodeTable.usage[i].attributedEnergy, upSeconds: nodeUpSeconds(i),
+                maxWatts: n.spec.idleWatts + nodeTable.usage[i].cpuWatts + nodeTable.usage[i].gpuWatts + nodeTable.usage[i].networkWatts + nodeTable.usage[i].blockIOWatts)
         }
         return ClusterSummary(
             simulatedTime: now, events: eventsProcessed, pods: pods.count,
@@ -153,12 +153,12 @@ extension ClusterSimulator {
         guard let p = podByName[name] else { return nil }
         var verdicts: [SchedulingExplanation.NodeVerdict] = []
         var feasible: [Int] = []
-        for n in nodes.indices where hot[n].hasJoined {
+        for n in nodeTable.nodes.indices where nodeTable.hot[n].hasJoined {
             if let rejection = filter(pod: p, node: n) {
-                verdicts.append(.init(node: nodes[n].spec.name, rejection: rejection, scores: [:], total: 0))
+                verdicts.append(.init(node: nodeTable.nodes[n].spec.name, rejection: rejection, scores: [:], total: 0))
             } else {
                 feasible.append(n)
-                verdicts.append(.init(node: nodes[n].spec.name, rejection: nil, scores: [:], total: 0))
+                verdicts.append(.init(node: nodeTable.nodes[n].spec.name, rejection: nil, scores: [:], total: 0))
             }
         }
         var totals = [Double](repeating: 0, count: feasible.count)
@@ -173,11 +173,11 @@ extension ClusterSimulator {
         var chosen: String?
         var best = -Double.infinity
         for (k, n) in feasible.enumerated() {
-            if let v = verdicts.firstIndex(where: { $0.node == nodes[n].spec.name }) {
+            if let v = verdicts.firstIndex(where: { $0.node == nodeTable.nodes[n].spec.name }) {
                 verdicts[v].scores = perPlugin[k]
                 verdicts[v].total = totals[k]
             }
-            if totals[k] > best + 1e-9 { best = totals[k]; chosen = nodes[n].spec.name }
+            if totals[k] > best + 1e-9 { best = totals[k]; chosen = nodeTable.nodes[n].spec.name }
         }
         return SchedulingExplanation(pod: name, verdicts: verdicts, chosen: chosen)
     }
@@ -188,7 +188,7 @@ extension ClusterSimulator {
     /// The node a pod runs on, by name.
     public func node(of pod: String) -> String? {
         guard let p = podByName[pod], pods[p].node >= 0 else { return nil }
-        return nodes[pods[p].node].spec.name
+        return nodeTable.nodes[pods[p].node].spec.name
     }
 
     /// The reason a pod could not be placed or failed, if any.
@@ -196,13 +196,13 @@ extension ClusterSimulator {
 
     /// Layers in a node's cache, by digest.
     public func cachedLayers(on node: String) -> Set<String> {
-        guard let n = nodes.firstIndex(where: { $0.spec.name == node }) else { return [] }
-        return Set(nodes[n].cached.keys.map { layerDigests[$0] })
+        guard let n = nodeTable.nodes.firstIndex(where: { $0.spec.name == node }) else { return [] }
+        return Set(nodeTable.nodes[n].cached.keys.map { layerDigests[$0] })
     }
 
     /// Resources reserved on a node.
     public func allocated(on node: String) -> Resources? {
-        nodes.firstIndex { $0.spec.name == node }.map { hot[$0].allocated }
+        nodeTable.nodes.firstIndex { $0.spec.name == node }.map { nodeTable.hot[$0].allocated }
     }
 }
 

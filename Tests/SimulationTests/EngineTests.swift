@@ -32,27 +32,6 @@ struct EngineTests {
         #expect(popped.map(\.1) == expected.map(\.1))
     }
 
-    struct Counter: DiscreteEventModel {
-        var fired: [SimTime] = []
-        mutating func handle(_ event: Int, at time: SimTime, queue: inout EventQueue<Int>) {
-            fired.append(time)
-            if event > 0 { queue.schedule(event - 1, at: time + .milliseconds(100)) }
-        }
-    }
-
-    @Test("the engine runs a model in virtual time up to a limit")
-    func engine() {
-        var engine = Engine(model: Counter())
-        engine.schedule(9, at: .zero)
-        let remains = engine.run(until: .seconds(0.45))
-        #expect(remains)
-        #expect(engine.model.fired.count == 5)
-        let remainsAfter = engine.run()
-        #expect(!remainsAfter)
-        #expect(engine.model.fired.last == .seconds(0.9))
-        #expect(engine.processed == 10)
-    }
-
     @Test("integer ticks do not drift")
     func noDrift() {
         var t = SimTime.zero

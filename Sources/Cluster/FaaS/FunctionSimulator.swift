@@ -85,9 +85,9 @@ extension ClusterSimulator {
         guard f >= 0, faas.functions[f].hasCustomSimulator, let sim = scenario.functionSimulators[faas.functions[f].spec.name] else { return nil }
         let n = pods[p].node
         guard n >= 0 else { return nil }
-        let context = ReplicaContext(function: faas.functions[f].spec.name, replica: pods[p].spec.name, node: nodes[n].spec.name,
-                                     deviceType: nodes[n].spec.deviceType, architecture: hot[n].architecture,
-                                     nodeCPULoad: usage[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis)))
+        let context = ReplicaContext(function: faas.functions[f].spec.name, replica: pods[p].spec.name, node: nodeTable.nodes[n].spec.name,
+                                     deviceType: nodeTable.nodes[n].spec.deviceType, architecture: nodeTable.hot[n].architecture,
+                                     nodeCPULoad: nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis)))
         return (sim, context)
     }
 }

@@ -81,7 +81,7 @@ extension ClusterSimulator {
                 maxReplicas: fn.maxReplicas, finalReplicas: fn.replicas.count, energyJoules: fn.energy, usage: usage,
                 cost: scenario.billing.cost(usage)))
         }
-        let energy = nodes.indices.filter { hot[$0].hasJoined }.reduce(0.0) { $0 + nodeEnergy($1) }
+        let energy = nodeTable.nodes.indices.filter { nodeTable.hot[$0].hasJoined }.reduce(0.0) { $0 + nodeEnergy($1) }
         let timeline = faas.utilizationTimeline
         let requests = functions.reduce(0) { $0 + $1.requests }
         let completed = functions.reduce(0) { $0 + $1.completed }

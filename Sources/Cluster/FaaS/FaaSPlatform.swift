@@ -13,7 +13,7 @@ extension ClusterSimulator {
     mutating func setUpFunctions(imageIndex: [String: Int]) throws {
         workloadRandom = RandomSource(seed: scenario.seed &+ 0x5EED)
         executionRandom = RandomSource(seed: scenario.seed &+ 0xE7EC)
-        for (n, node) in nodes.enumerated() {
+        for (n, node) in nodeTable.nodes.enumerated() {
             if deviceTypeIndex[node.spec.deviceType] == nil { deviceTypeIndex[node.spec.deviceType] = deviceTypeIndex.count }
             nodeDeviceType.append(deviceTypeIndex[node.spec.deviceType] ?? 0)
             _ = n
@@ -57,7 +57,7 @@ extension ClusterSimulator {
             f.total.reserveCapacity(1024)
             faas.functions.append(f)
             ownerNames.append(spec.name)
-            ownerCounts.append(Array(repeating: 0, count: nodes.count))
+            ownerCounts.append(Array(repeating: 0, count: nodeTable.nodes.count))
         }
         for name in scenario.functionSimulators.keys.sorted() where functionIndex[name] == nil {
             throw ClusterError("a function simulator is given for unknown function '\(name)'")
@@ -86,7 +86,7 @@ extension ClusterSimulator {
                 queue.schedule(.scalerTick(function: f), at: .seconds(faas.functions[f].interval))
             }
         }
-        faas.monitorBusy = Array(repeating: 0, count: nodes.count)
+        faas.monitorBusy = Array(repeating: 0, count: nodeTable.nodes.count)
         if !faas.functions.isEmpty { queue.schedule(.monitorTick, at: .seconds(scenario.monitorInterval)) }
     }
 
@@ -257,7 +257,7 @@ extension ClusterSimulator {
         } else if spec.executionTime.isEmpty {
             duration = spec.defaultExecutionTime.sample(using: &executionRandom)
         } else {
-            duration = (spec.executionTime[nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
+            duration = (spec.executionTime[nodeTable.nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
         }
         if case .forking(let overhead) = spec.behaviour { duration += overhead }
         faas.requests[slot].cpu = cpu
@@ -272,7 +272,7 @@ extension ClusterSimulator {
         changeUsage(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
         faas.requests[slot].energyMark = energyIntegral(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO)
         if scenario.slowdownWhenOversubscribed {
-            let demand = usage[n].cpuInUse / max(1, Double(hot[n].capacity.cpuMillis))
+            let demand = nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
         }
         let memory = plannedMemory ?? spec.memoryPerInvocation?.sample(using: &executionRandom)
@@ -387,15 +387,15 @@ extension ClusterSimulator {
 
     mutating func changeUsage(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) {
         advanceNodeUsage(n, to: t)
-        usage[n].cpuInUse = max(0, usage[n].cpuInUse + cpu)
-        usage[n].gpuInUse = max(0, usage[n].gpuInUse + gpu)
-        usage[n].networkInUse = max(0, usage[n].networkInUse + network)
-        usage[n].blockIOInUse = max(0, usage[n].blockIOInUse + blockIO)
+        nodeTable.usage[n].cpuInUse = max(0, nodeTable.usage[n].cpuInUse + cpu)
+        nodeTable.usage[n].gpuInUse = max(0, nodeTable.usage[n].gpuInUse + gpu)
+        nodeTable.usage[n].networkInUse = max(0, nodeTable.usage[n].networkInUse + network)
+        nodeTable.usage[n].blockIOInUse = max(0, nodeTable.usage[n].blockIOInUse + blockIO)
     }
 
     /// The node's per-unit energy integrals weighted by a use of its resources.
     func energyIntegral(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let h = usage[n]
+        let h = nodeTable.usage[n]
         return cpu * h.cpuEnergyPerUnit + gpu * h.gpuEnergyPerUnit + network * h.networkEnergyPerUnit + blockIO * h.blockIOEnergyPerUnit
     }
 
@@ -405,56 +405,56 @@ extension ClusterSimulator {
         let req = faas.requests[slot]
         let energy = max(0, energyIntegral(node: n, cpu: req.cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO) - req.energyMark)
         faas.functions[f].energy += energy
-        usage[n].attributedEnergy += energy
+        nodeTable.usage[n].attributedEnergy += energy
     }
 
     /// Power above idle for the given use of a node: linear in each resource's utilisation,
     /// every utilisation capped at 100 %.
     func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let h = usage[n]
-        var watts = h.cpuWatts * min(1, cpu / max(1, Double(hot[n].capacity.cpuMillis)))
-        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(hot[n].capacity.gpus)) }
+        let h = nodeTable.usage[n]
+        var watts = h.cpuWatts * min(1, cpu / max(1, Double(nodeTable.hot[n].capacity.cpuMillis)))
+        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(nodeTable.hot[n].capacity.gpus)) }
         if h.networkWatts > 0 { watts += h.networkWatts * min(1, network / h.networkCapacity) }
         if h.blockIOWatts > 0 { watts += h.blockIOWatts * min(1, blockIO / h.blockIOCapacity) }
         return watts
     }
 
     mutating func advanceNodeUsage(_ n: Int, to t: Double) {
-        let dt = t - usage[n].lastUsageChange
+        let dt = t - nodeTable.usage[n].lastUsageChange
         guard dt > 0 else { return }
-        let capacity = max(1, Double(hot[n].capacity.cpuMillis))
-        let h = usage[n]
+        let capacity = max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
+        let h = nodeTable.usage[n]
         let utilisation = min(1, h.cpuInUse / capacity)  // never above 100 %
-        usage[n].busyIntegral += utilisation * dt
+        nodeTable.usage[n].busyIntegral += utilisation * dt
         // Each resource's power, capped at full use, shared in proportion to use:
         // watts × min(1, use / capacity) / use = watts / max(capacity, use) per unit.
-        if h.cpuInUse > 0 { usage[n].cpuEnergyPerUnit += h.cpuWatts / max(capacity, h.cpuInUse) * dt }
+        if h.cpuInUse > 0 { nodeTable.usage[n].cpuEnergyPerUnit += h.cpuWatts / max(capacity, h.cpuInUse) * dt }
         if h.gpuInUse > 0, h.gpuWatts > 0 {
-            usage[n].gpuEnergyPerUnit += h.gpuWatts / max(Double(hot[n].capacity.gpus), h.gpuInUse) * dt
+            nodeTable.usage[n].gpuEnergyPerUnit += h.gpuWatts / max(Double(nodeTable.hot[n].capacity.gpus), h.gpuInUse) * dt
         }
-        if h.networkInUse > 0, h.networkWatts > 0 { usage[n].networkEnergyPerUnit += h.networkWatts / max(h.networkCapacity, h.networkInUse) * dt }
-        if h.blockIOInUse > 0, h.blockIOWatts > 0 { usage[n].blockIOEnergyPerUnit += h.blockIOWatts / max(h.blockIOCapacity, h.blockIOInUse) * dt }
-        usage[n].dynamicEnergy += dynamicPower(node: n, cpu: usage[n].cpuInUse, gpu: usage[n].gpuInUse, network: usage[n].networkInUse,
-                                             blockIO: usage[n].blockIOInUse) * dt
-        usage[n].lastUsageChange = t
+        if h.networkInUse > 0, h.networkWatts > 0 { nodeTable.usage[n].networkEnergyPerUnit += h.networkWatts / max(h.networkCapacity, h.networkInUse) * dt }
+        if h.blockIOInUse > 0, h.blockIOWatts > 0 { nodeTable.usage[n].blockIOEnergyPerUnit += h.blockIOWatts / max(h.blockIOCapacity, h.blockIOInUse) * dt }
+        nodeTable.usage[n].dynamicEnergy += dynamicPower(node: n, cpu: nodeTable.usage[n].cpuInUse, gpu: nodeTable.usage[n].gpuInUse, network: nodeTable.usage[n].networkInUse,
+                                             blockIO: nodeTable.usage[n].blockIOInUse) * dt
+        nodeTable.usage[n].lastUsageChange = t
     }
 
     /// Seconds a node has been up so far.
     func nodeUpSeconds(_ n: Int) -> Double {
-        usage[n].upSeconds + (hot[n].isUp ? now.seconds - usage[n].upSince : 0)
+        nodeTable.usage[n].upSeconds + (nodeTable.hot[n].isUp ? now.seconds - nodeTable.usage[n].upSince : 0)
     }
 
     /// Energy a node used so far: idle power over its up time plus the dynamic part.
     func nodeEnergy(_ n: Int) -> Double {
         let t = now.seconds
-        var dynamic = usage[n].dynamicEnergy
-        var up = usage[n].upSeconds
-        if hot[n].isUp {
-            up += t - usage[n].upSince
-            dynamic += dynamicPower(node: n, cpu: usage[n].cpuInUse, gpu: usage[n].gpuInUse, network: usage[n].networkInUse,
-                                    blockIO: usage[n].blockIOInUse) * max(0, t - usage[n].lastUsageChange)
+        var dynamic = nodeTable.usage[n].dynamicEnergy
+        var up = nodeTable.usage[n].upSeconds
+        if nodeTable.hot[n].isUp {
+            up += t - nodeTable.usage[n].upSince
+            dynamic += dynamicPower(node: n, cpu: nodeTable.usage[n].cpuInUse, gpu: nodeTable.usage[n].gpuInUse, network: nodeTable.usage[n].networkInUse,
+                                    blockIO: nodeTable.usage[n].blockIOInUse) * max(0, t - nodeTable.usage[n].lastUsageChange)
         }
-        return nodes[n].spec.idleWatts * up + dynamic
+        return nodeTable.nodes[n].spec.idleWatts * up + dynamic
     }
 
     // MARK: Replicas
@@ -489,17 +489,13 @@ extension ClusterSimulator {
         faas.functions[f].nextName += 1
         let pod = PodSpec(name: name, owner: spec.name, image: image.image, requests: image.requests, nodeSelector: image.nodeSelector,
                           lifecycle: LifecycleProfile(startup: spec.lifecycle.startup, setup: spec.lifecycle.setup, terminationGrace: spec.teardown))
-        let p = pods.count
         var state = PodState(spec: pod, image: faas.functions[f].images[0], owner: ownerIndexOf(spec.name), created: now)
         state.function = f
         state.replica = faas.replicas.count
         state.extraSetup = spec.codeBytes > 0 ? spec.codeRoundTrip + Double(spec.codeBytes) / max(1, spec.codeBandwidth) : 0
-        pods.append(state)
-        podByName[name] = p
+        let p = createPod(state)
         faas.replicas.append(FaaSState.Replica(pod: p, function: f, created: now.seconds))
         faas.functions[f].replicas.append(faas.replicas.count - 1)
-        emit(.podCreated, pod: p)
-        enqueue(p)
     }
 
     func ownerIndexOf(_ name: String) -> Int {
@@ -556,8 +552,8 @@ extension ClusterSimulator {
         let requests = pods[p].spec.requests
         let n = pods[p].node >= 0 ? pods[p].node : faas.replicas[r].node
         guard n >= 0 else { return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nil, 0) }
-        let share = Double(requests.cpuMillis) / max(1, Double(hot[n].capacity.cpuMillis))
-        return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nodes[n].spec.deviceType, lifetime / 3600 * share)
+        let share = Double(requests.cpuMillis) / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
+        return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nodeTable.nodes[n].spec.deviceType, lifetime / 3600 * share)
     }
 
     mutating func replicaReady(_ r: Int) {
@@ -611,12 +607,7 @@ extension ClusterSimulator {
     mutating func restartReplica(_ r: Int) {
         guard !faas.replicas[r].isRemoved, faas.replicas[r].isReady else { return }
         replicaDown(r)
-        let p = faas.replicas[r].pod
-        pods[p].generation += 1
-        pods[p].phase = .starting
-        pods[p].imageReady = now
-        let startup = pods[p].spec.lifecycle.startup.sample(using: &lifecycleRandom)
-        queue.schedule(.containerStarted(pod: p, generation: pods[p].generation), at: now + .seconds(startup))
+        restartContainer(pod: faas.replicas[r].pod)
     }
 
     mutating func replicaRemoved(_ r: Int) {
@@ -631,13 +622,7 @@ extension ClusterSimulator {
         let rank = pods[p].imageRank + 1
         let spec = faas.functions[f].spec
         if rank < spec.images.count {
-            pods[p].imageRank = rank
-            pods[p].image = faas.functions[f].images[rank]
-            pods[p].spec.image = spec.images[rank].image
-            pods[p].spec.requests = spec.images[rank].requests
-            pods[p].spec.nodeSelector = spec.images[rank].nodeSelector
-            unschedulable.remove(p)
-            enqueue(p)
+            reschedule(pod: p, image: faas.functions[f].images[rank], rank: rank, spec.images[rank])
             return
         }
         if faas.functions[f].ready.isEmpty {
@@ -715,10 +700,10 @@ extension ClusterSimulator {
         let t = now.seconds
         let dt = t - faas.lastMonitor
         var sum = 0.0, peak = 0.0, count = 0
-        for n in nodes.indices where hot[n].isUp {
+        for n in nodeTable.nodes.indices where nodeTable.hot[n].isUp {
             advanceNodeUsage(n, to: t)
-            let u = dt > 0 ? min(1, (usage[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
-            faas.monitorBusy[n] = usage[n].busyIntegral
+            let u = dt > 0 ? min(1, (nodeTable.usage[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
+            faas.monitorBusy[n] = nodeTable.usage[n].busyIntegral
             sum += u
             peak = max(peak, u)
             count += 1
