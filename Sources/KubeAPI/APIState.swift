@@ -171,7 +171,9 @@ final class APIState {
             let next = [sim.nextEventTime, timers.nextTime].compactMap { $0 }.min()
             guard let t = next, t <= target else { break }
             now = t
-            if sim.nextEventTime == t { sim.run(until: t) }
+            // The simulator's clock moves to t even when only a timer fires, so what the
+            // controllers submit now happens at t.
+            sim.run(until: t)
             while let time = timers.nextTime, time <= t, let (_, timer) = timers.pop() { handle(timer) }
             absorbSimulatorEvents()
             reconcile()

@@ -155,7 +155,7 @@ extension APIState {
 
     /// The pod-template-hash label: FNV-1a of the template, written with kube's safe alphabet.
     func templateHash(_ template: JSONValue) -> String {
-        let hash = FNV.hash32(JSONWriter(pretty: false).write(template))
+        let hash = FNV.hash32(JSONWriter(pretty: false).write(Self.sortedKeys(template)))
         return String(String(hash).utf8.map { Self.suffixAlphabet[Int($0) % Self.suffixAlphabet.count] })
     }
 
@@ -279,6 +279,17 @@ extension APIState {
         if d["status"]?.object != status {
             d["status"] = .object(status)
             store.put(.deployments, d, added: false)
+        }
+    }
+
+    /// The value with every object's keys sorted: the same template hashes the same however a
+    /// client ordered its fields.
+    static func sortedKeys(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let o):
+            return .object(JSONObject(o.members.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: sortedKeys($0.value)) }))
+        case .array(let a): return .array(a.map(sortedKeys))
+        default: return v
         }
     }
 

@@ -202,9 +202,10 @@ extension APIState {
             return try delete(type, namespace: path.namespace, name: name, request)
         case ("DELETE", nil):
             let labels = try LabelSelector(parsing: request.query["labelSelector"] ?? "")
-            let items = store.list(type, namespace: path.namespace).filter { labels.matches($0.object.labels) }
-            for o in items { deleteObject(type, o.object, cascade: request.query["propagationPolicy"] != "Orphan") }
-            reconcile()
+            let fields = try FieldSelector(parsing: request.query["fieldSelector"] ?? "")
+            let items = store.list(type, namespace: path.namespace).filter { labels.matches($0.object.labels) && fields.matches($0.object) }
+            // Each item goes through the same checks as a single delete (nodes, system namespaces, dryRun).
+            for o in items { _ = try delete(type, namespace: o.object.namespace ?? path.namespace, name: o.object.name, request) }
             return list(type, items, APIRequest(method: "GET", path: request.path))
         default:
             throw APIError.methodNotAllowed(request.method)

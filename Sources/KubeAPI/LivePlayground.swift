@@ -74,7 +74,8 @@ public actor LivePlayground {
 
     public func handle(_ request: APIRequest) -> LiveReply {
         catchUp()
-        if request.isMutation { recorder?.request(request, at: state.now) }
+        // The playground's own endpoints record their effect (advance) themselves.
+        if request.isMutation && !request.path.hasPrefix("/playground/") { recorder?.request(request, at: state.now) }
         let reply = reply(to: request)
         if case .response(let r) = reply {
             state.metrics.requests["\(request.method)|\(r.status)", default: 0] += 1

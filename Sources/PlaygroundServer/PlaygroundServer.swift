@@ -40,6 +40,10 @@ public enum PlaygroundServer {
         }
         let host = options.host
         let kubeconfig = options.kubeconfig
+        // A kubeconfig left by an earlier run would point a waiting script at a dead port.
+        if let kubeconfig, let old = try? String(contentsOfFile: kubeconfig, encoding: .utf8), old.contains("kubeprint-playground") {
+            try? FileManager.default.removeItem(atPath: kubeconfig)
+        }
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: "kubeprint"),
@@ -123,7 +127,11 @@ public enum PlaygroundServer {
                     try? await Task.sleep(for: .seconds(timeout))
                     stop()
                 }
-                defer { timer.cancel() }
+                // However the stream ends (timeout, shutdown, the client going away), the watch goes.
+                defer {
+                    timer.cancel()
+                    stop()
+                }
                 for line in initial { try await writer.write(ByteBuffer(string: line)) }
                 if timeout > 0 {
                     for await line in stream { try await writer.write(ByteBuffer(string: line)) }

@@ -153,8 +153,10 @@ struct LivePlaygroundTests {
         #expect(scale.stdout.contains("deployment.apps/newstrainer1 scaled"), "\(scale.stdout)\(scale.stderr)")
         let rollout = try server.kubectl(["rollout", "status", "deployment/newstrainer1", "-n", "news", "--timeout=60s"])
         #expect(rollout.stdout.contains("successfully rolled out"), "\(rollout.stdout)\(rollout.stderr)")
-        let ready = try Self.pods(server, "news").filter { ($0["metadata"] as? [String: Any])?["name"] as? String ?? "" > "newstrainer1" && Self.isReady($0) }
-        #expect(ready.count >= 3)
+        let ready = try Self.pods(server, "news").filter {
+            (($0["metadata"] as? [String: Any])?["name"] as? String ?? "").hasPrefix("newstrainer1-") && Self.isReady($0)
+        }
+        #expect(ready.count == 3)
         let wide = try server.kubectl(["get", "pods", "-n", "news", "-o", "wide"])
         #expect(wide.stdout.hasPrefix("NAME"))
         #expect(wide.stdout.contains("NODE") && wide.stdout.contains("Running") && wide.stdout.contains("1/1"))

@@ -284,7 +284,7 @@ struct ShippedScenarioTests {
 
     @Test("the cluster-only scenarios in scenarios/clusters/ (for kubeprint serve --cluster) read, with their nodes")
     func clustersRead() throws {
-        let clusters = folder.appendingPathComponent("clusters")
+        let clusters = Self.folder.appendingPathComponent("clusters")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: clusters.path)) ?? []).filter { $0.hasSuffix(".yaml") }
         #expect(!names.isEmpty)
         for name in names {
