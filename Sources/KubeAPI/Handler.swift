@@ -344,6 +344,7 @@ extension APIState {
         o.set(["metadata", "deletionTimestamp"], nil)
         if [ResourceType.deployments, .replicaSets, .hpas].contains(type) { o.set(["metadata", "generation"], 1) }
         try admit(type, &o, old: nil)
+        warnUnmodelled(type, o)
         if request.query["dryRun"] == "All" { return respond(201, .object(o)) }
         let stored = store.put(type, o, added: true)
         afterWrite(type, stored.object, created: true)
@@ -519,7 +520,10 @@ extension APIState {
             // A pod's spec is immutable but for images; the simulated kubelet keeps what it runs.
             o["spec"] = old["spec"]
         }
-        if !statusOnly { try admit(type, &o, old: old) }
+        if !statusOnly {
+            try admit(type, &o, old: old)
+            warnUnmodelled(type, o)
+        }
         if old["spec"] != o["spec"], [ResourceType.deployments, .replicaSets, .hpas].contains(type) { bumpGeneration(&o) }
         if request.query["dryRun"] == "All" { return respond(200, .object(o)) }
         // A no-op keeps the resourceVersion (kubectl prints "patched (no change)").

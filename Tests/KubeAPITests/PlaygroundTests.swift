@@ -306,6 +306,21 @@ import Testing
         #expect(mismatch.json["message"]?.string?.contains("`selector` does not match template `labels`") == true)
     }
 
+    @Test func fieldsThePlaygroundDoesNotSimulateAreStoredWithAWarning() async throws {
+        let pg = try TestPlayground()
+        await pg.namespace("demo")
+        let affinity = #""affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"zone","operator":"In","values":["a"]}]}]}}},"#
+        let body = TestPlayground.deployment("web").replacingOccurrences(of: #""spec":{"containers""#, with: #""spec":{\#(affinity)"containers""#)
+        let r = await pg.create("/apis/apps/v1/namespaces/demo/deployments", body)
+        #expect(r.warnings.contains { $0.hasPrefix("spec.template.spec.affinity is stored but not simulated") }, "\(r.warnings)")
+        #expect(r.json.at("spec", "template", "spec", "affinity", "nodeAffinity") != nil)
+        let plain = await pg.create("/apis/apps/v1/namespaces/demo/deployments", TestPlayground.deployment("plain"))
+        #expect(plain.warnings.isEmpty, "\(plain.warnings)")
+        let lb = await pg.create("/api/v1/namespaces/demo/services",
+                                 #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"lb"},"spec":{"type":"LoadBalancer","ports":[{"port":80}]}}"#)
+        #expect(lb.warnings.contains { $0.contains("LoadBalancer") })
+    }
+
     @Test func tablesAreServedWhenKubectlAsksForThem() async throws {
         let pg = try TestPlayground()
         await pg.namespace("demo")
