@@ -2,16 +2,29 @@ import Blueprint
 
 /// A stored API object: what was applied (verbatim, plus the server's fields) and its encoding.
 struct StoredObject {
-    var object: JSONObject
-    /// Compact JSON of `object`, written once per version so lists and watches only copy it.
-    var encoded: String
-    var resourceVersion: Int
+    let object: JSONObject
+    let resourceVersion: Int
+    private let cache = EncodingCache()
 
     init(_ object: JSONObject, resourceVersion: Int) {
         self.object = object
         self.resourceVersion = resourceVersion
-        encoded = JSONWriter(pretty: false).write(.object(object))
     }
+
+    /// Compact JSON of `object`, written at most once per version (the first time a get, list or
+    /// watch needs it), so versions nobody reads cost no encoding and lists only copy bytes.
+    var encoded: String {
+        if let text = cache.text { return text }
+        let text = JSONWriter(pretty: false).write(.object(object))
+        cache.text = text
+        return text
+    }
+}
+
+/// A version's encoding, shared by the copies of its ``StoredObject`` (store, change log).
+/// Touched only on the playground's actor.
+final class EncodingCache {
+    var text: String?
 }
 
 /// One change, as a watch sends it.
@@ -19,12 +32,12 @@ struct WatchEvent {
     var type: String
     var resource: String
     var namespace: String
-    var object: JSONObject
-    var encoded: String
-    var resourceVersion: Int
+    var stored: StoredObject
+    var object: JSONObject { stored.object }
+    var resourceVersion: Int { stored.resourceVersion }
 
     /// The watch line: `{"type":"ADDED","object":{…}}`.
-    var line: String { "{\"type\":\"\(type)\",\"object\":\(encoded)}\n" }
+    var line: String { "{\"type\":\"\(type)\",\"object\":\(stored.encoded)}\n" }
 }
 
 /// Objects by resource, namespace and name, with a global resourceVersion and the recent
@@ -87,8 +100,7 @@ struct ObjectStore {
             if let newOwner { ownedIndex[type.qualifiedPlural, default: [:]][newOwner, default: []].insert(key) }
         }
         buckets[type.qualifiedPlural, default: [:]][ns, default: [:]][object.name] = stored
-        record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: ns, object: stored.object,
-                          encoded: stored.encoded, resourceVersion: resourceVersion))
+        record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: ns, stored: stored))
         return stored
     }
 
@@ -107,8 +119,7 @@ struct ObjectStore {
         var object = old.object
         object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
         let stored = StoredObject(object, resourceVersion: resourceVersion)
-        record(WatchEvent(type: "DELETED", resource: type.qualifiedPlural, namespace: ns, object: stored.object, encoded: stored.encoded,
-                          resourceVersion: resourceVersion))
+        record(WatchEvent(type: "DELETED", resource: type.qualifiedPlural, namespace: ns, stored: stored))
         return stored
     }
 
