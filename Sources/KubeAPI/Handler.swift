@@ -66,6 +66,8 @@ struct WatchSpec {
     var fields: FieldSelector
     var resourceVersion: Int?
     var timeoutSeconds: Int
+    /// `kubectl get -w` asks for Table rows in its watch events.
+    var table = false
 
     func matches(_ event: WatchEvent) -> Bool {
         guard event.resource == type.qualifiedPlural else { return false }
@@ -179,7 +181,8 @@ extension APIState {
                 let rv = request.query["resourceVersion"].flatMap(Int.init)
                 let timeout = request.query["timeoutSeconds"].flatMap(Int.init) ?? 1800
                 return .watch(WatchSpec(type: type, namespace: path.namespace, labels: labels, fields: fields,
-                                        resourceVersion: rv == 0 ? nil : rv, timeoutSeconds: max(1, min(timeout, 3600))))
+                                        resourceVersion: rv == 0 ? nil : rv, timeoutSeconds: max(1, min(timeout, 3600)),
+                                        table: wantsTable(request)))
             }
             let items = store.list(type, namespace: path.namespace).filter {
                 (labels.isEmpty || labels.matches($0.object.labels)) && (fields.isEmpty || fields.matches($0.object))
@@ -225,6 +228,12 @@ extension APIState {
         return .response(APIResponse(status: 200, body: body, warnings: warnings))
     }
 
+    /// A watch line whose object is a one-row Table (for `kubectl get -w`).
+    func tableLine(_ event: WatchEvent, type: ResourceType) -> String {
+        let table = Tables.table(resource: type.plural, objects: [event.object], now: wallNow, resourceVersion: String(event.resourceVersion))
+        return "{\"type\":\"\(event.type)\",\"object\":\(JSONWriter(pretty: false).write(table))}\n"
+    }
+
     func table(_ type: ResourceType, _ items: [StoredObject]) -> HandlerResult {
         respond(200, Tables.table(resource: type.plural, objects: items.map(\.object), now: wallNow,
                                   resourceVersion: String(store.resourceVersion)))
@@ -236,6 +245,10 @@ extension APIState {
         if request.contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
             do {
                 guard let o = try KubeProtobuf.decode(request.body).object else { throw APIError.badRequest("the protobuf body is not an object") }
+                guard o["kind"]?.string == "Namespace" else {
+                    throw APIError(code: 415, reason: "UnsupportedMediaType",
+                                   message: "the playground reads protobuf bodies only for a Namespace (kubectl create namespace); for \(o["kind"]?.string ?? "this kind"), write a manifest and use kubectl apply -f")
+                }
                 return o
             } catch let e as APIError {
                 throw e

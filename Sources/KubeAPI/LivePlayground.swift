@@ -52,6 +52,8 @@ public actor LivePlayground {
         wallStart = ContinuousClock.now
         recorder = record
         let hub = self.hub
+        let state = self.state
+        hub.tableLine = { event, type in state.tableLine(event, type: type) }
         state.store.onChange = { hub.dispatch($0) }
         record?.header(config)
     }
@@ -101,11 +103,12 @@ public actor LivePlayground {
                 let line = "{\"type\":\"ERROR\",\"object\":\(JSONWriter(pretty: false).write(gone.status))}\n"
                 return .watch(initial: [line], stream: AsyncStream { $0.finish() }, timeoutSeconds: 0, stop: {})
             }
-            initial = changes.filter(spec.matches).map(\.line)
+            initial = changes.filter(spec.matches).map { spec.table ? state.tableLine($0, type: spec.type) : $0.line }
         } else {
             for o in state.store.list(spec.type, namespace: spec.namespace)
             where spec.labels.matches(o.object.labels) && spec.fields.matches(o.object) {
-                initial.append("{\"type\":\"ADDED\",\"object\":\(o.encoded)}\n")
+                let added = WatchEvent(type: "ADDED", resource: spec.type.qualifiedPlural, namespace: o.object.namespace ?? "", stored: o)
+                initial.append(spec.table ? state.tableLine(added, type: spec.type) : added.line)
             }
         }
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
@@ -267,13 +270,23 @@ final class WatchHub: @unchecked Sendable {
         for c in all { c.finish() }
     }
 
+    /// Writes a watch line with a one-row Table (set by the playground; called on its actor).
+    var tableLine: ((WatchEvent, ResourceType) -> String)?
+
     func dispatch(_ event: WatchEvent) {
         lock.lock()
-        let targets = watchers.values.filter { $0.spec.matches(event) }.map(\.continuation)
+        let targets = watchers.values.filter { $0.spec.matches(event) }
         lock.unlock()
         guard !targets.isEmpty else { return }
-        let line = event.line
-        for c in targets { c.yield(line) }
+        var line: String?
+        for t in targets {
+            if t.spec.table, let tableLine {
+                t.continuation.yield(tableLine(event, t.spec.type))
+            } else {
+                if line == nil { line = event.line }
+                t.continuation.yield(line ?? "")
+            }
+        }
     }
 
     var count: Int {

@@ -378,6 +378,35 @@ import Testing
         #expect(fresh.body.hasPrefix(#"{"type":"ADDED""#))
     }
 
+    @Test func watchesSendTableRowsWhenKubectlGetWatchAsksForThem() async throws {
+        let pg = try TestPlayground()
+        await pg.namespace("demo")
+        let rv = await pg.get("/api/v1/namespaces/demo/pods")["metadata"]?["resourceVersion"]?.string ?? ""
+        await pg.create("/apis/apps/v1/namespaces/demo/deployments", TestPlayground.deployment("web"))
+        await pg.settle()
+        let watch = await pg.request("GET", "/api/v1/namespaces/demo/pods", query: ["watch": "true", "resourceVersion": rv],
+                                     accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+        let events = watch.body.split(separator: "\n").compactMap { try? JSONParser(recordsPositions: false).parse(String($0)).root }
+        #expect(events.count >= 3)
+        #expect(events.allSatisfy { $0.at("object", "kind")?.string == "Table" && $0.at("object", "rows")?.array?.count == 1 })
+        let statuses = events.compactMap { $0.at("object", "rows")?.array?.first?["cells"]?.array?[2].string }
+        #expect(statuses.first == "Pending")
+        #expect(statuses.last == "Running")
+    }
+
+    @Test func protobufBodiesOtherThanANamespaceAreRefusedClearly() async throws {
+        let pg = try TestPlayground()
+        // runtime.Unknown{TypeMeta{apiVersion "apps/v1", kind "Deployment"}, raw: ObjectMeta{name "web"}}
+        let typeMeta: [UInt8] = [0x0A, 7] + Array("apps/v1".utf8) + [0x12, 10] + Array("Deployment".utf8)
+        let raw: [UInt8] = [0x0A, 5, 0x0A, 3] + Array("web".utf8)
+        let body: [UInt8] = Array("k8s".utf8) + [0, 0x0A, UInt8(typeMeta.count)] + typeMeta + [0x12, UInt8(raw.count)] + raw
+        let r = await pg.playground.handle(APIRequest(method: "POST", path: "/apis/apps/v1/namespaces/default/deployments",
+                                                      contentType: "application/vnd.kubernetes.protobuf", body: body))
+        guard case .response(let response) = r else { Issue.record("no response"); return }
+        #expect(response.status == 415)
+        #expect(response.body.contains("use kubectl apply -f"))
+    }
+
     @Test func metricsAndTopFollowTheSimulation() async throws {
         let pg = try TestPlayground()
         await pg.namespace("demo")
