@@ -65,6 +65,8 @@ public struct ClusterSimulator {
     let profile: SchedulerProfile
     var layerSizes: [Int64] = []
     var layerDigests: [String] = []
+    /// Layer index by digest: images declared during a run share layers with earlier ones.
+    var layerIndex: [String: Int] = [:]
     var imageNames: [String] = []
     var imageLayers: [[Architecture: [Int]]] = []
     var imageBytes: [[Architecture: Int64]] = []
@@ -123,46 +125,6 @@ public struct ClusterSimulator {
             sourceNames.append("storage")
             sourceRoundTrip.append(storage.roundTrip)
         }
-        var layerIndex: [String: Int] = [:]
-        var imageIndex: [String: Int] = [:]
-        for image in scenario.images {
-            guard imageIndex[image.name] == nil else { throw ClusterError("image '\(image.name)' is declared twice") }
-            imageIndex[image.name] = imageNames.count
-            imageNames.append(image.name)
-            var perArch: [Architecture: [Int]] = [:]
-            var bytes: [Architecture: Int64] = [:]
-            for (arch, layers) in image.variants {
-                var indices: [Int] = []
-                for layer in layers {
-                    if let i = layerIndex[layer.digest] {
-                        indices.append(i)
-                        continue
-                    }
-                    layerIndex[layer.digest] = layerSizes.count
-                    indices.append(layerSizes.count)
-                    layerSizes.append(layer.sizeBytes)
-                    layerDigests.append(layer.digest)
-                }
-                perArch[arch] = indices
-                bytes[arch] = layers.reduce(0) { $0 + $1.sizeBytes }
-            }
-            imageLayers.append(perArch)
-            imageBytes.append(bytes)
-            let names = image.registries.isEmpty ? [scenario.registries.first?.name ?? ""] : image.registries
-            var indices: [Int] = []
-            for registryName in names {
-                guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
-                    throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'",
-                                       hint: "declare it under registries, or leave the image's registry out to use the first one")
-                }
-                indices.append(r)
-            }
-            imageRegistries.append(indices)
-        }
-
-        for bytes in imageBytes {
-            for arch in Architecture.allCases { imageBytesTable.append(bytes[arch] ?? -1) }
-        }
         let allNodes = scenario.nodes + scenario.nodeAdditions.map(\.node)
         var seenNodes: Set<String> = []
         for spec in allNodes {
@@ -172,6 +134,12 @@ public struct ClusterSimulator {
         if let storage = scenario.storage { sourceBandwidth.append(storage.bandwidth) }
         imageService = ImageService(network: FlowNetwork(nodeBandwidth: allNodes.map(\.bandwidth), sourceBandwidth: sourceBandwidth),
                                     sources: sourceBandwidth.count)
+        var imageIndex: [String: Int] = [:]
+        for image in scenario.images {
+            guard imageIndex[image.name] == nil else { throw ClusterError("image '\(image.name)' is declared twice") }
+            imageIndex[image.name] = imageNames.count
+            try appendImage(image)
+        }
         for (i, spec) in allNodes.enumerated() {
             var data: Set<String> = []
             for (item, holders) in scenario.dataPlacement where holders.contains(spec.name) { data.insert(item) }
@@ -217,6 +185,42 @@ public struct ClusterSimulator {
             queue.schedule(.nodeJoins(scenario.nodes.count + offset), at: addition.at)
         }
         try setUpFunctions(imageIndex: imageIndex)
+    }
+
+    /// Adds an image to the image tables (its layers, sizes per architecture, registries);
+    /// the per-node tables are sized after the scenario's images, or grown by ``declare(image:)``.
+    mutating func appendImage(_ image: ImageSpec) throws {
+        var perArch: [Architecture: [Int]] = [:]
+        var bytes: [Architecture: Int64] = [:]
+        for (arch, layers) in image.variants {
+            var indices: [Int] = []
+            for layer in layers {
+                if let i = layerIndex[layer.digest] {
+                    indices.append(i)
+                    continue
+                }
+                layerIndex[layer.digest] = layerSizes.count
+                indices.append(layerSizes.count)
+                layerSizes.append(layer.sizeBytes)
+                layerDigests.append(layer.digest)
+            }
+            perArch[arch] = indices
+            bytes[arch] = layers.reduce(0) { $0 + $1.sizeBytes }
+        }
+        let names = image.registries.isEmpty ? [scenario.registries.first?.name ?? ""] : image.registries
+        var registries: [Int] = []
+        for registryName in names {
+            guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
+                throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'",
+                                   hint: "declare it under registries, or leave the image's registry out to use the first one")
+            }
+            registries.append(r)
+        }
+        imageNames.append(image.name)
+        imageLayers.append(perArch)
+        imageBytes.append(bytes)
+        imageRegistries.append(registries)
+        for arch in Architecture.allCases { imageBytesTable.append(bytes[arch] ?? -1) }
     }
 
     // MARK: Running

@@ -37,37 +37,7 @@ extension ClusterSimulator {
     /// Declares an image during a run; an image already declared is left as it is.
     public mutating func declare(image: ImageSpec) throws {
         guard !imageNames.contains(image.name) else { return }
-        var registries: [Int] = []
-        for registryName in image.registries.isEmpty ? [scenario.registries.first?.name ?? ""] : image.registries {
-            guard let r = scenario.registries.firstIndex(where: { $0.name == registryName }) else {
-                throw ClusterError("image '\(image.name)' names unknown registry '\(registryName)'")
-            }
-            registries.append(r)
-        }
-        var known: [String: Int] = [:]
-        for (i, digest) in layerDigests.enumerated() { known[digest] = i }
-        var perArch: [Architecture: [Int]] = [:]
-        var bytes: [Architecture: Int64] = [:]
-        for (arch, layers) in image.variants {
-            var indices: [Int] = []
-            for layer in layers {
-                if let i = known[layer.digest] {
-                    indices.append(i)
-                } else {
-                    known[layer.digest] = layerSizes.count
-                    indices.append(layerSizes.count)
-                    layerSizes.append(layer.sizeBytes)
-                    layerDigests.append(layer.digest)
-                }
-            }
-            perArch[arch] = indices
-            bytes[arch] = layers.reduce(0) { $0 + $1.sizeBytes }
-        }
-        imageNames.append(image.name)
-        imageLayers.append(perArch)
-        imageBytes.append(bytes)
-        imageRegistries.append(registries)
-        for arch in Architecture.allCases { imageBytesTable.append(bytes[arch] ?? -1) }
+        try appendImage(image)
         imageService.addImage()
     }
 

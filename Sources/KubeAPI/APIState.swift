@@ -94,8 +94,6 @@ final class APIState {
         var image: String
         var requests: Resources
         var created: SimTime
-        var restarts = 0
-
         /// Ready, failed, unschedulable or waiting for its claim: nothing will happen to it by itself.
         var isSettled: Bool {
             failed != nil || !inSimulator || (ready && !deleting) || (!scheduled && unschedulable != nil)

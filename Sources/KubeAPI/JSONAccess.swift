@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Playground
 
 extension JSONValue {
     /// The value at `path` of nested objects, or nil.
@@ -52,33 +53,14 @@ extension JSONObject {
     }
 }
 
-/// Kubernetes resource quantities ("250m", "1.5", "512Mi", "2G", "1e3").
+/// Kubernetes resource quantities ("250m", "1.5", "512Mi", "2G"), read as the scenario files read them
+/// (`QuantityParser`, with its limits).
 enum Quantity {
     /// CPU in millicores.
-    static func millicores(_ text: String) -> Int64? {
-        if text.hasSuffix("m") { return Int64(text.dropLast()) }
-        guard let v = value(text), v.isFinite, v >= 0, v < 1e12 else { return nil }
-        return Int64((v * 1000).rounded(.up))
-    }
+    static func millicores(_ text: String) -> Int64? { QuantityParser.millicores(.string(text)) }
 
     /// Bytes (memory, storage).
-    static func bytes(_ text: String) -> Int64? {
-        guard let v = value(text), v.isFinite, v >= 0, v < 9e18 else { return nil }
-        return Int64(v.rounded(.up))
-    }
-
-    static func value(_ text: String) -> Double? {
-        let suffixes: [(String, Double)] = [
-            ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824), ("Ti", 1_099_511_627_776), ("Pi", 1_125_899_906_842_624),
-            ("Ei", 1_152_921_504_606_846_976), ("n", 1e-9), ("u", 1e-6), ("m", 1e-3), ("k", 1e3), ("M", 1e6), ("G", 1e9),
-            ("T", 1e12), ("P", 1e15), ("E", 1e18),
-        ]
-        for (suffix, factor) in suffixes where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)) else { return nil }
-            return number * factor
-        }
-        return Double(text)
-    }
+    static func bytes(_ text: String) -> Int64? { QuantityParser.bytes(.string(text)) }
 
     /// A JSON quantity value (string or number) as text.
     static func text(_ v: JSONValue?) -> String? {

@@ -183,10 +183,7 @@ extension APIState {
     }
 
     func forget(_ uid: String) {
-        if let r = podRuntime[uid] {
-            metrics.logs[uid] = nil
-            _ = r
-        }
+        metrics.logs[uid] = nil
         podRuntime[uid] = nil
         podsByUID[uid] = nil
         heldPods.remove(uid)

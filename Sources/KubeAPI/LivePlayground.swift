@@ -138,10 +138,10 @@ public actor LivePlayground {
                 return errorResponse(APIError(code: 409, reason: "Conflict", message: "virtual time follows the clock (--speed \(speed)); advance needs --speed manual"))
             }
             if request.query["until"] == "idle" || request.query["by"] == nil {
-                let limit = request.query["limit"].flatMap(Duration.seconds) ?? 3600
+                let limit = request.query["limit"].flatMap(GoDuration.seconds) ?? 3600
                 state.advanceUntilIdle(limit: .seconds(limit))
             } else {
-                guard let text = request.query["by"], let seconds = Duration.seconds(text), seconds >= 0, seconds <= 30 * 86_400 else {
+                guard let text = request.query["by"], let seconds = GoDuration.seconds(text), seconds >= 0, seconds <= 30 * 86_400 else {
                     return errorResponse(APIError.badRequest("advance?by= needs a duration such as 30s, 5m or 1h (at most 30 days)"))
                 }
                 state.advance(to: state.now + .seconds(seconds))
@@ -296,8 +296,9 @@ final class WatchHub: @unchecked Sendable {
     }
 }
 
-/// Durations as `kubectl` and Go write them: `30s`, `5m`, `1h30m`, `250ms`, or plain seconds.
-enum Duration {
+/// Durations as `kubectl` and Go write them: `30s`, `5m`, `1h30m`, `250ms`, or plain seconds
+/// (the scenario files' `QuantityParser.seconds` takes one unit only).
+enum GoDuration {
     static func seconds(_ text: String) -> Double? {
         if let v = Double(text) { return v }
         var total = 0.0

@@ -61,6 +61,17 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     struct KubectlMissing: Error {}
+
+    /// Converts the news-training sample and deploys it into namespace `news` with its deploy.sh.
+    @discardableResult
+    func deployNewsSample(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        let out = root.appendingPathComponent("solution")
+        let convert = try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path, "-q"])
+        #expect(convert.status == 0, "\(convert.stderr)", sourceLocation: sourceLocation)
+        let deploy = try sh(out.appendingPathComponent("deploy.sh"), ["-n", "news", "--create-namespace"])
+        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)", sourceLocation: sourceLocation)
+        return out
+    }
 }
 
 /// Where kubectl is, or nil (then the live tests are reported as skipped, with the reason).
@@ -145,10 +156,7 @@ struct LivePlaygroundTests {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
         let server = try ServerProcess(arguments: ["--speed", "2000"], root: root)
-        let out = root.appendingPathComponent("solution")
-        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path, "-q"]).status == 0)
-        let deploy = try server.sh(out.appendingPathComponent("deploy.sh"), ["-n", "news", "--create-namespace"])
-        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        _ = try server.deployNewsSample()
         let scale = try server.kubectl(["scale", "deployment/newstrainer1", "--replicas=3", "-n", "news"])
         #expect(scale.stdout.contains("deployment.apps/newstrainer1 scaled"), "\(scale.stdout)\(scale.stderr)")
         let rollout = try server.kubectl(["rollout", "status", "deployment/newstrainer1", "-n", "news", "--timeout=60s"])
@@ -197,10 +205,7 @@ struct DashboardBrowserTests {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
         let server = try ServerProcess(arguments: ["--speed", "2000"], root: root)
-        let out = root.appendingPathComponent("solution")
-        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path, "-q"]).status == 0)
-        let deploy = try server.sh(out.appendingPathComponent("deploy.sh"), ["-n", "news", "--create-namespace"])
-        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        _ = try server.deployNewsSample()
         let pods = try LivePlaygroundTests.pods(server, "news")
         let chromium = try #require(chromiumOnPath)
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,900", "--virtual-time-budget=4000",
