@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what kubeprint needs; safe to run again (installs only what is missing).
-#   scripts/setup.sh               build dependencies: libyaml, zlib, pkg-config (Debian packages)
+#   scripts/setup.sh               build dependencies: libyaml, zlib, SQLite, pkg-config (Debian packages)
 #   scripts/setup.sh --test-tools  also headless Chromium (Debian) and PyYAML, kubernetes-validate and
 #                                  yamllint (PyPI) for the tests,
 #                                  into the virtual environment .venv of the repository (git-ignored;
@@ -22,8 +22,9 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists yaml-0.1 || missing+=(libyaml-dev)
     pkg-config --exists zlib || missing+=(zlib1g-dev)
+    pkg-config --exists sqlite3 || missing+=(libsqlite3-dev)
 else
-    missing+=(libyaml-dev zlib1g-dev)
+    missing+=(libyaml-dev zlib1g-dev libsqlite3-dev)
 fi
 if ((${#missing[@]})); then
     apt_install "${missing[@]}"

@@ -154,6 +154,11 @@ public struct JSONParser {
         var line = 1
         var lineStart = 0
         var positions: [String: SourcePosition] = [:]
+        /// Where the last recorded column was counted to, so recording every value's position
+        /// costs O(length) even when the whole document is on one line (minified JSON).
+        var countedLineStart = -1
+        var countedIndex = 0
+        var countedColumns = 0
 
         init(bytes: [UInt8], maxDepth: Int) {
             self.bytes = bytes
@@ -168,6 +173,21 @@ public struct JSONParser {
             // Columns count characters, not bytes.
             let column = bytes[lineStart..<min(index, bytes.count)].reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
             return SourcePosition(line: line, column: column + 1)
+        }
+
+        /// The position at `i`, counting columns on from the previous call on the same line.
+        mutating func recordedPosition() -> SourcePosition {
+            if countedLineStart != lineStart || countedIndex > i {
+                countedLineStart = lineStart
+                countedIndex = lineStart
+                countedColumns = 0
+            }
+            let end = min(i, bytes.count)
+            while countedIndex < end {
+                if bytes[countedIndex] & 0xC0 != 0x80 { countedColumns += 1 }
+                countedIndex += 1
+            }
+            return SourcePosition(line: line, column: countedColumns + 1)
         }
 
         func fail(_ message: String) -> JSONSyntaxError {
@@ -208,7 +228,7 @@ public struct JSONParser {
             guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of file; expected a value") }
-            if recordsPositions { positions[path] = position }
+            if recordsPositions { positions[path] = recordedPosition() }
             switch bytes[i] {
             case UInt8(ascii: "{"): return try object(path: path, depth: depth)
             case UInt8(ascii: "["): return try array(path: path, depth: depth)

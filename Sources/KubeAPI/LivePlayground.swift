@@ -39,7 +39,9 @@ public enum LiveReply: Sendable {
 public actor LivePlayground {
     let state: APIState
     public let speed: PlaygroundSpeed
-    private let hub = WatchHub()
+    let hub = WatchHub()
+    /// Follows the desired state for a store, when one keeps it (`trackDesiredState`).
+    var desiredTracker: DesiredStateTracker?
     private var wallStart: ContinuousClock.Instant
     private let clock = ContinuousClock()
     private var recorder: SessionRecorder?

@@ -18,21 +18,23 @@ struct PlaygroundMetrics {
 }
 
 /// The Prometheus text exposition format (version 0.0.4).
-struct PrometheusText {
-    private(set) var text = ""
+public struct PrometheusText: Sendable {
+    public private(set) var text = ""
 
-    mutating func counter(_ name: String, help: String, values: [(labels: [(String, String)], value: Double)]) {
+    public init() {}
+
+    public mutating func counter(_ name: String, help: String, values: [(labels: [(String, String)], value: Double)]) {
         header(name, help: help, type: "counter")
         for v in values { sample(name, v.labels, v.value) }
     }
 
-    mutating func gauge(_ name: String, help: String, values: [(labels: [(String, String)], value: Double)]) {
+    public mutating func gauge(_ name: String, help: String, values: [(labels: [(String, String)], value: Double)]) {
         header(name, help: help, type: "gauge")
         for v in values { sample(name, v.labels, v.value) }
     }
 
     /// A histogram with cumulative `le` buckets, `_sum` and `_count`.
-    mutating func histogram(_ name: String, help: String, buckets: [Double], observations: [Double]) {
+    public mutating func histogram(_ name: String, help: String, buckets: [Double], observations: [Double]) {
         header(name, help: help, type: "histogram")
         let sorted = observations.sorted()
         var i = 0

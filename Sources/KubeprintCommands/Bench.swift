@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
             repeated; prints the median, minimum and maximum. Build with -c release for real figures:
               swift build -c release && .build/release/kubeprint bench convert --nodes 400
             """,
-        subcommands: [BenchConvert.self, BenchCluster.self, BenchFaaS.self, BenchEngine.self, BenchYAML.self, BenchServe.self])
+        subcommands: [BenchConvert.self, BenchCluster.self, BenchFaaS.self, BenchEngine.self, BenchYAML.self, BenchServe.self, BenchDeployer.self])
 }
 
 struct BenchConvert: AsyncParsableCommand {

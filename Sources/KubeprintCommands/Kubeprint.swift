@@ -16,7 +16,7 @@ public struct Kubeprint: AsyncParsableCommand {
               kubeprint convert blueprint.json --output - | kubectl apply -f -
             """,
         version: "0.1.0",
-        subcommands: [Convert.self, Validate.self, Templates.self, Deploy.self, Serve.self, Run.self, Simulate.self, Bench.self])
+        subcommands: [Convert.self, Validate.self, Templates.self, Deploy.self, Serve.self, Token.self, Run.self, Simulate.self, Bench.self])
 
     public init() {}
 }

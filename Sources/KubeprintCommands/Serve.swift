@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployer
 import Foundation
 import KubeAPI
 import Manifests
@@ -24,8 +25,11 @@ struct Serve: AsyncParsableCommand {
             Prometheus text. --record FILE writes every change with its virtual time, and \
             `kubeprint simulate --replay FILE` reproduces the session's final state.
 
+            With --jwt-secret-file FILE the AI4EU deployer endpoints are on (GET /deploy/{solution}/{revision},             PUT /solutions/{solution}/revisions/{revision}, POST /deploy_solution, /deployments…; their             OpenAPI document is GET /deployer/openapi.yaml): each request needs a portal JWT (HS512 or             HS256 over the base64-decoded secret; `kubeprint token` makes one). They keep solutions,             deployments and the playground's applied objects in an SQLite store (--db, default             kubeprint-playground.sqlite), so after a restart — clean or kill -9 — the cluster comes back             with the same objects and re-created pods. --db without a secret keeps only the cluster.
+
             Examples:
               kubeprint serve
+              kubeprint serve --jwt-secret-file secret.txt --db playground.sqlite
               kubeprint serve --port 0 --kubeconfig /tmp/pg.kubeconfig --speed manual
               kubeprint serve --cluster scenarios/edge-demo.yaml --record session.jsonl
             """)
@@ -54,6 +58,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seed (names, UIDs, node ports, start-up times).")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("The portal's jwt.auth.secret.key (base64 text) in a file: turns the deployer endpoints on.", valueName: "file"))
+    var jwtSecretFile: String?
+
+    @Option(help: ArgumentHelp("SQLite store of solutions, deployments and the cluster's applied objects (default with --jwt-secret-file: kubeprint-playground.sqlite).", valueName: "path"))
+    var db: String?
+
     @Flag(help: "Log every request.")
     var verbose = false
 
@@ -78,6 +88,8 @@ struct Serve: AsyncParsableCommand {
         let speedValue = PlaygroundSpeed(speed) ?? .realtime(20)
         let playground = try LivePlayground(config: c, speed: speedValue, record: recorder)
         var options = ServerOptions()
+        let (deployer, notes) = try await Self.deployer(secretFile: jwtSecretFile, db: db, playground: playground, console: console)
+        options.deployer = deployer
         options.host = host
         options.port = port
         options.kubeconfig = kubeconfig
@@ -90,7 +102,48 @@ struct Serve: AsyncParsableCommand {
             console.out("kubeprint playground: \(url)  (\(nodes) nodes, virtual time \(speedValue == .manual ? "manual" : "×\(speedValue)"))")
             console.out("  kubeconfig: \(kubeconfig)    export KUBECONFIG=\(kubeconfig)")
             console.out("  dashboard:  \(url)/    metrics: \(url)/metrics")
+            notes.forEach { console.out("  " + $0) }
         }
+    }
+
+    /// The deployer over its store, brought back to the stored state (nil: neither a secret nor --db),
+    /// and what to say of it once the server listens.
+    static func deployer(secretFile: String?, db: String?, playground: LivePlayground, console: Console) async throws -> (DeployerService?, [String]) {
+        var verifier: TokenVerifier?
+        if let secretFile {
+            guard let data = FileManager.default.contents(atPath: secretFile), let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("cannot read the JWT secret file '\(secretFile)'", hint: "give a file holding the base64 text of the portal's jwt.auth.secret.key")
+            }
+            do {
+                verifier = try TokenVerifier(secretBase64: text)
+            } catch {
+                throw CommandFailure("--jwt-secret-file '\(secretFile)': \(error.message)", hint: nil)
+            }
+            if let v = verifier, !v.algorithms.contains(.hs512) {
+                console.warning("the JWT secret is shorter than 64 bytes: HS512 tokens (the portal's) are refused, HS256 ones accepted")
+            }
+        }
+        let off = "deployer:   off (start with --jwt-secret-file FILE to turn it on)"
+        guard verifier != nil || db != nil else { return (nil, [off]) }
+        let path = db ?? "kubeprint-playground.sqlite"
+        let store: DeployerStore
+        do {
+            store = try DeployerStore(path: path)
+        } catch {
+            throw CommandFailure(error.message, hint: "choose another --db path")
+        }
+        let service = DeployerService(store: store, playground: playground, verifier: verifier)
+        let report: DeployerStartReport
+        do {
+            report = try await service.start { message in FileHandle.standardError.write(Data("kubeprint: error: \(message)\n".utf8)) }
+        } catch {
+            throw CommandFailure(error.message, hint: "the store '\(path)' may be damaged; move it away to start empty")
+        }
+        for id in report.interrupted { console.warning("deployment \(id) was interrupted by the last stop; it is marked failed") }
+        for p in report.problems { console.warning("not restored: \(p)") }
+        var notes = ["store:      \(path)" + (report.restoredObjects > 0 ? " (\(report.restoredObjects) objects restored)" : "")]
+        notes.append(verifier == nil ? off : "deployer:   on (portal JWTs; OpenAPI document at /deployer/openapi.yaml)")
+        return (service, notes)
     }
 
     /// The playground's configuration: the cluster scenario (or the built-in cluster), and the

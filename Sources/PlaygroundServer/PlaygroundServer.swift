@@ -1,4 +1,5 @@
 import Blueprint
+import Deployer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +7,7 @@ import KubeAPI
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import YAML
 
 /// How `kubeprint serve` listens.
@@ -18,6 +20,8 @@ public struct ServerOptions: Sendable {
     /// Largest request body accepted.
     public var maxBody = 16 << 20
     public var logLevel: Logger.Level = .info
+    /// The AI4EU deployer endpoints (nil: off, answered with a 404 saying how to turn them on).
+    public var deployer: DeployerService?
 
     public init() {}
 }
@@ -36,7 +40,11 @@ public enum PlaygroundServer {
             return l
         }()
         let responder = CallbackResponder<BasicRequestContext> { request, context in
-            try await respond(request, context: context, playground: playground, maxBody: options.maxBody)
+            if DeployerService.handles(path: request.uri.path) {
+                return await respondDeployer(request, deployer: options.deployer, logger: logger)
+            }
+            return try await respond(request, context: context, playground: playground, maxBody: options.maxBody,
+                                     extraMetrics: options.deployer)
         }
         let host = options.host
         let kubeconfig = options.kubeconfig
@@ -87,14 +95,16 @@ public enum PlaygroundServer {
         }
     }
 
-    static func respond(_ request: Request, context: BasicRequestContext, playground: LivePlayground, maxBody: Int) async throws -> Response {
+    static func respond(_ request: Request, context: BasicRequestContext, playground: LivePlayground, maxBody: Int,
+                        extraMetrics deployer: DeployerService?) async throws -> Response
+    {
         let path = request.uri.path
         if request.method == .get, path == "/" || path == "/dashboard" {
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: DashboardPage.html)))
         }
         if request.method == .get, path == "/metrics" {
-            let text = await playground.metricsText()
+            let text = await playground.metricsText() + (deployer?.metricsText() ?? "")
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                              body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -141,6 +151,71 @@ public enum PlaygroundServer {
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
         }
+    }
+}
+
+extension PlaygroundServer {
+    /// The deployer's endpoints: every request gets an id (logged, and sent back as `X-Request-Id`).
+    static func respondDeployer(_ request: Request, deployer: DeployerService?, logger: Logger) async -> Response {
+        let id = RequestIDs.next()
+        guard let deployer else {
+            return json(404, "{\"error\":{\"message\":\"the deployer endpoints are off: start kubeprint serve with --jwt-secret-file FILE\",\"status\":404}}", id: id)
+        }
+        let limit = deployer.limits.archive.maxArchiveBytes / 3 * 4 + (64 << 10)
+        var body: [UInt8] = []
+        if request.method != .get && request.method != .head {
+            var r = request
+            do {
+                body = Array(try await r.collectBody(upTo: limit).readableBytesView)
+            } catch {
+                logger.info("deployer request refused: body over \(limit) bytes", metadata: ["request": .string(id), "path": .string(request.uri.path)])
+                return json(413, "{\"error\":{\"message\":\"the request body is larger than \(limit) bytes\",\"status\":413}}", id: id)
+            }
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let started = ContinuousClock.now
+        let reply = await deployer.handle(DeployerRequest(method: request.method.rawValue, path: request.uri.path,
+                                                          query: APIRequest.parseQuery(Substring(request.uri.query ?? "")),
+                                                          headers: headers, body: body, requestID: id))
+        let took = ContinuousClock.now - started
+        var metadata: Logger.Metadata = ["request": .string(id), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                                         "status": .stringConvertible(reply.status), "ms": .string(String(format: "%.1f", Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000))]
+        if let detail = reply.logDetail {
+            metadata["detail"] = .string(detail)
+            logger.error("deployer request failed", metadata: metadata)
+        } else {
+            logger.info("deployer request", metadata: metadata)
+        }
+        var fields: HTTPFields = [.contentType: reply.contentType]
+        if let name = HTTPField.Name("X-Request-Id") { fields[name] = id }
+        for (k, v) in reply.headers.sorted(by: { $0.key < $1.key }) {
+            if let name = HTTPField.Name(k) { fields[name] = v }
+        }
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    static func json(_ status: Int, _ text: String, id: String) -> Response {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let name = HTTPField.Name("X-Request-Id") { fields[name] = id }
+        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+}
+
+/// Request ids: a per-process random prefix and a counter (`3f9a1c-000042`).
+enum RequestIDs {
+    static let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    static let counter = Counter()
+
+    static func next() -> String {
+        let n = counter.increment()
+        let digits = String(n)
+        return prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    final class Counter: Sendable {
+        let value = Mutex(0)
+        func increment() -> Int { value.withLock { $0 += 1; return $0 } }
     }
 }
 
