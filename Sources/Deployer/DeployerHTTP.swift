@@ -54,7 +54,7 @@ public struct DeployerResponse: Sendable {
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [String: String] = [:]) -> DeployerResponse {
-        DeployerResponse(status: status, headers: headers, body: Array(JSONWriter(pretty: true).write(value).utf8))
+        DeployerResponse(status: status, headers: headers, body: Array((JSONWriter(pretty: false).write(value) + "\n").utf8))
     }
 
     /// A body as JSON text (tests).

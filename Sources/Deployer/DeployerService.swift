@@ -37,6 +37,9 @@ public final class DeployerService: Sendable {
     let verifier: TokenVerifier?
     public let limits: DeployerLimits
     let metrics = Mutex(DeployerMetrics())
+    /// Tokens verified before, with their user: a status poll does not recompute the HMAC. `exp`
+    /// is checked again on every use; `nbf` cannot stop a token that was valid once.
+    let verified = Mutex<[String: TokenUser]>([:])
 
     public init(store: DeployerStore, playground: LivePlayground, verifier: TokenVerifier?, limits: DeployerLimits = DeployerLimits()) {
         self.store = store
@@ -112,7 +115,18 @@ public final class DeployerService: Sendable {
 
     func authenticate(_ request: DeployerRequest, _ verifier: TokenVerifier) -> Result<TokenUser, TokenFailure> {
         guard let token = TokenVerifier.token(headers: request.headers, query: request.query) else { return .failure(.missing) }
-        return verifier.verify(token)
+        let now = Date()
+        if let user = verified.withLock({ $0[token] }), user.expires.map({ now.timeIntervalSince1970 <= $0.timeIntervalSince1970 + verifier.leeway }) ?? true {
+            return .success(user)
+        }
+        let result = verifier.verify(token, now: now)
+        if case .success(let user) = result {
+            verified.withLock {
+                if $0.count >= 4096 { $0.removeAll(keepingCapacity: true) }
+                $0[token] = user
+            }
+        }
+        return result
     }
 
     func route(_ s: [String], _ request: DeployerRequest, user: TokenUser) async throws(DeployerError) -> DeployerResponse {

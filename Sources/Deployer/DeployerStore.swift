@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KubeAPI
+import Synchronization
 
 /// What a solution is: a pipeline (a blueprint) or a single model (one image).
 public enum SolutionKind: String, Sendable, Codable {
@@ -77,6 +78,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 public final class DeployerStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Deployments read since their last change: this process is the store's only writer, so a
+    /// status poll needs no query. Every write of a deployment drops its entry.
+    private let cached = Mutex<[String: DeploymentRecord]>([:])
 
     /// Opens (or creates) the store at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {
@@ -126,6 +130,10 @@ public final class DeployerStore: Sendable {
                     resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, seq INTEGER NOT NULL,
                     PRIMARY KEY (resource, namespace, name));
                 """)
+        }
+        m.registerMigration("v2: desired objects by order") { db in
+            // The next order number is MAX(seq): without an index every save scanned the table.
+            try db.execute(sql: "CREATE INDEX desiredObjectBySeq ON desiredObject(seq)")
         }
         return m
     }
@@ -251,6 +259,7 @@ public final class DeployerStore: Sendable {
 
     /// Moves a deployment to `status` with a timeline entry (and the reason, for failures).
     public func setStatus(_ id: String, _ status: DeploymentStatus, message: String, reason: String? = nil) throws(StoreError) {
+        defer { cached.withLock { _ = $0.removeValue(forKey: id) } }
         do {
             try pool.write { db in
                 let now = Self.now()
@@ -265,6 +274,7 @@ public final class DeployerStore: Sendable {
 
     /// Keeps the summary of the last pipeline runs.
     public func setLastRuns(_ id: String, json: String) throws(StoreError) {
+        defer { cached.withLock { _ = $0.removeValue(forKey: id) } }
         do {
             try pool.write { db in
                 try db.execute(sql: "UPDATE deployment SET lastRuns = ?, updated = ? WHERE id = ?", arguments: [json, Self.now(), id])
@@ -275,8 +285,16 @@ public final class DeployerStore: Sendable {
     }
 
     public func deployment(_ id: String) throws(StoreError) -> DeploymentRecord? {
+        if let hit = cached.withLock({ $0[id] }) { return hit }
         do {
-            return try pool.read { db in try Self.fetchDeployments(db, where: "id = ?", [id]).first }
+            let found = try pool.read { db in try Self.fetchDeployments(db, where: "id = ?", [id]).first }
+            if let found {
+                cached.withLock {
+                    if $0.count >= 10_000 { $0.removeAll(keepingCapacity: true) }
+                    $0[id] = found
+                }
+            }
+            return found
         } catch {
             throw StoreError("cannot read deployment \(id): \(Self.words(error))")
         }
@@ -295,10 +313,12 @@ public final class DeployerStore: Sendable {
     }
 
     static func fetchDeployments(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [DeploymentRecord] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM deployment WHERE \(clause) ORDER BY created, id", arguments: arguments)
+        // Cached statements: status requests are the hot path, and preparing costs more than running.
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM deployment WHERE \(clause) ORDER BY created, id"), arguments: arguments)
+        let eventStatement = try db.cachedStatement(sql: "SELECT at, status, message FROM deploymentEvent WHERE deploymentId = ? ORDER BY seq")
         return try rows.map { row in
             let id: String = row["id"]
-            let events = try Row.fetchAll(db, sql: "SELECT at, status, message FROM deploymentEvent WHERE deploymentId = ? ORDER BY seq", arguments: [id])
+            let events = try Row.fetchAll(eventStatement, arguments: [id])
             let statusText: String = row["status"]
             return DeploymentRecord(
                 id: id, user: row["user"], solutionID: row["solutionId"], revisionID: row["revisionId"], solutionName: row["solutionName"],

@@ -72,16 +72,27 @@ public struct TokenVerifier: Sendable {
     /// header, then `Authorization` (raw or `Bearer …`), then the `jwtToken` query parameter.
     public static func token(headers: [String: String], query: [String: String]) -> String? {
         func header(_ name: String) -> String? {
-            headers.first { $0.key.lowercased() == name.lowercased() }?.value.trimmingCharacters(in: .whitespaces)
+            let lower = name.lowercased()
+            return (headers[name] ?? headers[lower] ?? headers.first { $0.key.lowercased() == lower }?.value).map(trimmed)
         }
         if let t = header("jwtToken"), !t.isEmpty { return t }
-        if var t = header("Authorization"), !t.isEmpty {
-            if t.lowercased() == "bearer" { t = "" }
-            if t.lowercased().hasPrefix("bearer ") { t = String(t.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            if !t.isEmpty { return t }
+        if let raw = header("Authorization"), !raw.isEmpty {
+            var t = Substring(raw)
+            let scheme = t.prefix(7).lowercased()
+            if scheme == "bearer" { t = "" } else if scheme == "bearer " { t = t.dropFirst(7) }
+            let token = trimmed(String(t))
+            if !token.isEmpty { return token }
         }
         if let t = query["jwtToken"], !t.isEmpty { return t }
         return nil
+    }
+
+    /// `s` without spaces and tabs around it (tokens are long: Foundation's trimming is slow on them).
+    static func trimmed(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+        return String(s[first...last])
     }
 
     static func padded(_ s: String) -> String {
@@ -89,9 +100,32 @@ public struct TokenVerifier: Sendable {
         return r == 0 ? s : s + String(repeating: "=", count: 4 - r)
     }
 
+    /// Unpadded base64url (RFC 7515 §2), decoded straight from the bytes; nil for any other character.
     static func base64URL(_ part: Substring) -> Data? {
-        guard !part.contains("="), part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        return Data(base64Encoded: padded(part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")))
+        var out = Data()
+        out.reserveCapacity(part.utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in part.utf8 {
+            let v: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "-"): v = 62
+            case UInt8(ascii: "_"): v = 63
+            default: return nil
+            }
+            buffer = buffer << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                buffer &= (1 << UInt32(bits)) - 1
+            }
+        }
+        // A single leftover character (6 bits) cannot end a base64 text.
+        return bits == 6 ? nil : out
     }
 
     static func jsonObject(_ data: Data) -> JSONObject? {

@@ -95,7 +95,7 @@ struct BenchDeployer: AsyncParsableCommand {
             }
             return n
         }
-        let out = try BenchServe.capture(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)",
+        let out = try await BenchServe.captureOffPool(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)",
                                                "http://127.0.0.1:\(port)/deployments/\(lastID)"])
         stop.set()
         let beside = await deploysBeside.value

@@ -153,7 +153,7 @@ struct BenchServe: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port.value)"
         if let wrk = Self.onPath("wrk") {
             for (label, path) in [("GET one pod", "/api/v1/namespaces/small/pods/\(podName)"), ("LIST a namespace", "/api/v1/namespaces/small/pods")] {
-                let r = try Self.capture(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", base + path])
+                let r = try await Self.captureOffPool(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", base + path])
                 let rps = r.split(separator: "\n").first { $0.contains("Requests/sec") }?.split(separator: " ").last.map(String.init) ?? "?"
                 let p99 = r.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }?
                     .split(separator: " ").last.map(String.init) ?? "?"
@@ -203,6 +203,14 @@ struct BenchServe: AsyncParsableCommand {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+
+    /// `capture` on a thread of its own, so waiting for the program holds none of the few
+    /// threads Swift's tasks run on (the server under test needs them).
+    static func captureOffPool(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try capture(executable, arguments) }) }.start()
+        }
     }
 
     /// Runs a program and returns its standard output (standard error is dropped).
