@@ -13,6 +13,10 @@ public struct DeployerLimits: Sendable {
     public var maxBlueprintBytes = ArchiveLimits.default.maxBlueprintBytes
     /// Objects one solution may create.
     public var maxObjects = 2_000
+    /// Pipeline runs per request, and runs × models: a request's simulation holds the playground,
+    /// so it stays short (about a second) and status requests keep being answered.
+    public var maxRuns = 10_000
+    public var maxRunCalls = 200_000
 
     public init() {}
 }
@@ -74,20 +78,47 @@ public final class DeployerService: Sendable {
         await playground.trackDesiredState { changes in
             do {
                 try store.saveDesired(changes)
+                return true
             } catch {
                 onStoreError("\(error)")
+                return false
             }
         }
         let problems = await playground.restore(objects)
-        if !objects.isEmpty {
-            for d in try store.deployments(user: nil) where d.status == .starting || d.status == .ready {
+        let restoredNamespaces = Set(objects.filter { $0.resource == "namespaces" }.map(\.name))
+        for d in try store.deployments(user: nil) where d.status == .starting || d.status == .ready {
+            let broken = problems.filter { $0.object.namespace == d.namespace || ($0.object.resource == "namespaces" && $0.object.name == d.namespace) }
+            if !restoredNamespaces.contains(d.namespace) {
+                try store.setStatus(d.id, .deleted, message: "namespace \(d.namespace) was gone before the server stopped", reason: "its namespace was removed outside the deployer")
+            } else if !broken.isEmpty {
+                let why = broken.prefix(3).map(\.description).joined(separator: "; ")
+                try store.setStatus(d.id, .failed, message: "the server restarted, but \(broken.count) of its objects could not be created again: \(why)",
+                                    reason: "not restored after a restart: \(why)")
+            } else {
                 try store.setStatus(d.id, .starting, message: "the server restarted: the namespace's objects were restored; pods are created and pull their images again")
             }
         }
-        return DeployerStartReport(restoredObjects: objects.count, interrupted: interrupted, problems: problems)
+        return DeployerStartReport(restoredObjects: objects.count - problems.count, interrupted: interrupted, problems: problems.map(\.description))
     }
 
     // MARK: Requests
+
+    /// What the server checks before it reads a request's body: the endpoints' switch, the token
+    /// (a 401 costs no upload), and how large a body the endpoint takes. A response means refuse.
+    public func preflight(method: String, path: String, query: [String: String], headers: [String: String]) -> (DeployerResponse?, Int) {
+        let segments = path.split(separator: "/").map(String.init)
+        if segments == ["deployer", "openapi.yaml"] { return (nil, 0) }
+        guard let verifier else { return (DeployerService.off.response, 0) }
+        if case .failure(let f) = authenticate(DeployerRequest(method: method, path: path, query: query, headers: headers), verifier) {
+            metrics.withLock { $0.tokenFailures[f.reason, default: 0] += 1 }
+            return (DeployerError(401, f.description).response, 0)
+        }
+        switch segments.first ?? "" {
+        case "solutions": return (nil, limits.archive.maxArchiveBytes)
+        case "deploy_solution": return (nil, limits.archive.maxArchiveBytes / 3 * 4 + (64 << 10))
+        default: return (nil, 1 << 20)
+        }
+    }
 
     public func handle(_ request: DeployerRequest) async -> DeployerResponse {
         let segments = request.path.split(separator: "/").map(String.init)
@@ -137,13 +168,13 @@ public final class DeployerService: Sendable {
         switch (s.first ?? "", s.count) {
         case ("solutions", 4) where s[2] == "revisions":
             try only("PUT")
-            return try upload(solution: s[1], revision: s[3], request)
+            return try upload(solution: s[1], revision: s[3], user: user, request)
         case ("deploy", 3):
             try only("GET")
             return try await deployRevision(solution: s[1], revision: s[2], user: user, request)
         case ("getSolutionZip", 3):
             try only("GET")
-            let r = try revision(s[1], s[2])
+            let r = try revision(s[1], s[2], request)
             let zip = try solutionZip(r, request)
             return DeployerResponse(status: 200, contentType: "application/zip",
                                     headers: ["Content-Disposition": "attachment; filename=\"solution.zip\""], body: Array(zip))
@@ -179,13 +210,8 @@ public final class DeployerService: Sendable {
         }
     }
 
-    func revision(_ solution: String, _ revision: String) throws(DeployerError) -> RevisionRecord {
-        let found: RevisionRecord?
-        do {
-            found = try store.revision(solution: solution, revision: revision)
-        } catch {
-            throw DeployerError.internalError(error.description, requestID: "")
-        }
+    func revision(_ solution: String, _ revision: String, _ request: DeployerRequest) throws(DeployerError) -> RevisionRecord {
+        let found = try storeCall(request) { () throws(StoreError) in try store.revision(solution: solution, revision: revision) }
         guard let found else {
             throw DeployerError.notFound("no revision \(revision) of solution \(solution); upload it with PUT /solutions/\(solution)/revisions/\(revision)")
         }
@@ -208,7 +234,7 @@ public final class DeployerService: Sendable {
         }
     }
 
-    func upload(solution: String, revision: String, _ request: DeployerRequest) throws(DeployerError) -> DeployerResponse {
+    func upload(solution: String, revision: String, user: TokenUser, _ request: DeployerRequest) throws(DeployerError) -> DeployerResponse {
         try Self.checkID(solution, "solution")
         try Self.checkID(revision, "revision")
         let type = (request.header("Content-Type") ?? "").lowercased()
@@ -223,7 +249,7 @@ public final class DeployerService: Sendable {
             record.blueprint = text
             record.solutionName = graph.name.isEmpty ? solution : graph.name
             nodes = graph.nodes.count
-        } else if type.hasPrefix("application/zip") || type.hasPrefix("application/x-zip") || type.hasPrefix("application/octet-stream") {
+        } else if type.hasPrefix("application/zip") {
             let archive = try readArchive(Data(request.body))
             if let blueprint = archive.blueprint {
                 let (text, graph) = try Self.checkBlueprint(blueprint)
@@ -241,15 +267,14 @@ public final class DeployerService: Sendable {
         } else {
             throw DeployerError(415, "send blueprint.json as Content-Type: application/json or solution.zip as application/zip, not '\(type)'")
         }
-        let added: Bool
-        do {
-            added = try store.addRevision(record)
-        } catch {
-            if error.message.contains(" is a ") { throw DeployerError.conflict(error.message) }
-            throw DeployerError.internalError(error.description, requestID: request.requestID)
-        }
-        guard added else {
+        switch try storeCall(request, { () throws(StoreError) in try store.addRevision(record, owner: user.email) }) {
+        case .added: break
+        case .exists:
             throw DeployerError.conflict("revision \(revision) of solution \(solution) exists already; revisions are immutable, upload a new revision id")
+        case .notOwner:
+            throw DeployerError(403, "solution \(solution) belongs to another user; only they add revisions to it (choose another solution id)")
+        case .otherKind(let kind):
+            throw DeployerError.conflict("solution \(solution) is a \(kind); this revision is a \(record.kind.rawValue)")
         }
         return .json(201, .object(["solutionId": .string(solution), "revisionId": .string(revision), "kind": .string(record.kind.rawValue),
                                    "name": .string(record.solutionName), "nodes": .number(String(nodes)),
@@ -317,7 +342,7 @@ public final class DeployerService: Sendable {
     // MARK: Deploying
 
     func deployRevision(solution: String, revision: String, user: TokenUser, _ request: DeployerRequest) async throws(DeployerError) -> DeployerResponse {
-        let r = try self.revision(solution, revision)
+        let r = try self.revision(solution, revision, request)
         let zip = try solutionZip(r, request)
         let response = try await deploy(zip: zip, user: user, solutionID: r.solutionID, revisionID: r.revisionID, name: r.solutionName,
                                         namespaceBase: Self.namespaceBase(solution: solution, revision: revision), request)
@@ -402,6 +427,18 @@ public final class DeployerService: Sendable {
     func deploy(zip: Data, archive given: SolutionArchive? = nil, user: TokenUser, solutionID: String?, revisionID: String?, name: String,
                 namespaceBase: String, _ request: DeployerRequest) async throws(DeployerError) -> Deployed
     {
+        do {
+            return try await deployChecked(zip: zip, archive: given, user: user, solutionID: solutionID, revisionID: revisionID, name: name,
+                                           namespaceBase: namespaceBase, request)
+        } catch {
+            if error.status != 409 { metrics.withLock { $0.deploys["failed", default: 0] += 1 } }
+            throw error
+        }
+    }
+
+    func deployChecked(zip: Data, archive given: SolutionArchive?, user: TokenUser, solutionID: String?, revisionID: String?, name: String,
+                       namespaceBase: String, _ request: DeployerRequest) async throws(DeployerError) -> Deployed
+    {
         let started = ContinuousClock.now
         let archive: SolutionArchive
         if let given { archive = given } else { archive = try readArchive(zip) }
@@ -410,6 +447,15 @@ public final class DeployerService: Sendable {
         guard !objects.isEmpty else { throw DeployerError.badRequest("solution.zip has no manifests under deployments/") }
         guard objects.count <= limits.maxObjects else {
             throw DeployerError.tooLarge("solution.zip has \(objects.count) objects; the limit is \(limits.maxObjects)")
+        }
+        for o in objects {
+            let kind = o["kind"]?.string ?? ""
+            guard let path = APIPaths.collection(kind: kind, apiVersion: o["apiVersion"]?.string ?? "", namespace: "ns") else {
+                throw DeployerError.badRequest("\(kind.isEmpty ? "an object without kind" : kind) \(o["metadata"]?["name"]?.string ?? ""): not a kind the playground serves (Deployment, Service, PersistentVolumeClaim, ConfigMap, Secret, HorizontalPodAutoscaler, …)")
+            }
+            guard path.contains("/namespaces/ns/") else {
+                throw DeployerError.badRequest("\(kind) \(o["metadata"]?["name"]?.string ?? ""): a solution holds only objects of its own namespace; cluster-wide kinds such as \(kind) are the operator's")
+            }
         }
         let rank = ["PersistentVolumeClaim": 0, "ConfigMap": 1, "Secret": 1, "Service": 2, "Deployment": 3]
         objects = objects.enumerated().sorted { (rank[$0.element["kind"]?.string ?? ""] ?? 4, $0.offset) < (rank[$1.element["kind"]?.string ?? ""] ?? 4, $1.offset) }
@@ -428,16 +474,18 @@ public final class DeployerService: Sendable {
             throw DeployerError.conflict("a deploy of this revision by you is in progress (deployment \(id)); wait for it, then deploy again")
         }
         let ns = record.namespace
+        var createdNamespace = false
         do throws(DeployerError) {
             var nsObject: JSONObject = ["apiVersion": "v1", "kind": "Namespace"]
             nsObject["metadata"] = .object(["name": .string(ns), "labels": .object(["kubeprint.io/deployment": .string(record.id)]),
                                             "annotations": .object(["kubeprint.io/user": .string(user.email)])])
             try await apply(nsObject, path: "/api/v1/namespaces", what: "namespace \(ns)")
+            createdNamespace = true
             for var o in objects {
                 let kind = o["kind"]?.string ?? ""
                 let objectName = o["metadata"]?["name"]?.string ?? ""
                 guard let path = APIPaths.collection(kind: kind, apiVersion: o["apiVersion"]?.string ?? "", namespace: ns) else {
-                    throw DeployerError.badRequest("\(kind.isEmpty ? "an object without kind" : kind) \(objectName): not a kind the playground serves (Deployment, Service, PersistentVolumeClaim, ConfigMap, Secret, HorizontalPodAutoscaler, …)")
+                    throw DeployerError.badRequest("\(kind) \(objectName): not a kind the playground serves")
                 }
                 var metadata = o["metadata"]?.object ?? JSONObject()
                 metadata["namespace"] = nil
@@ -445,10 +493,11 @@ public final class DeployerService: Sendable {
                 try await apply(o, path: path, what: "\(kind) \(objectName)")
             }
         } catch {
-            _ = await playground.handle(APIRequest(method: "DELETE", path: "/api/v1/namespaces/\(ns)"))
-            try? store.setStatus(record.id, .failed, message: "not deployed: \(error.message); the namespace was removed", reason: error.message)
-            metrics.withLock { $0.deploys["failed", default: 0] += 1 }
-            throw DeployerError(error.status, error.message + " (deployment \(record.id) failed; nothing of it is left in the playground)")
+            // Only a namespace this deploy created goes (one made by kubectl meanwhile stays).
+            if createdNamespace { _ = await playground.handle(APIRequest(method: "DELETE", path: "/api/v1/namespaces/\(ns)")) }
+            try? store.setStatus(record.id, .failed, message: "not deployed: \(error.message)" + (createdNamespace ? "; the namespace was removed" : ""),
+                                 reason: error.message)
+            throw DeployerError(error.status == 409 ? 400 : error.status, error.message + " (deployment \(record.id) failed; nothing of it is left in the playground)")
         }
         let kinds = Dictionary(grouping: objects, by: { $0["kind"]?.string ?? "" }).map { "\($0.value.count) \($0.key)" }.sorted()
         try storeCall(request) { () throws(StoreError) in
@@ -457,7 +506,7 @@ public final class DeployerService: Sendable {
         let elapsed = ContinuousClock.now - started
         metrics.withLock {
             $0.deploys["deployed", default: 0] += 1
-            $0.durations.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            $0.observe(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         var final = record
         final.status = .starting
@@ -498,12 +547,15 @@ public final class DeployerService: Sendable {
         var d = d
         let summary = await playground.summary(namespace: d.namespace)
         if d.status == .starting || d.status == .ready {
-            let now: DeploymentStatus = summary.ready ? .ready : .starting
+            let now: DeploymentStatus = !summary.exists ? .deleted : summary.ready ? .ready : .starting
             if now != d.status {
-                let message = now == .ready
-                    ? "every Deployment is available (\(summary.pods.filter(\.ready).count) pods ready) at virtual time \(summary.time)"
+                let message = now == .deleted ? "namespace \(d.namespace) was removed outside the deployer"
+                    : now == .ready ? "every Deployment is available (\(summary.pods.filter(\.ready).count) pods ready) at virtual time \(summary.time)"
                     : "not every Deployment is available any more"
-                try storeCall(request) { () throws(StoreError) in try store.setStatus(d.id, now, message: message) }
+                let from = d.status
+                _ = try storeCall(request) { () throws(StoreError) in
+                    try store.transition(d.id, from: from, to: now, message: message, reason: now == .deleted ? message : nil)
+                }
                 d = try storeCall(request) { () throws(StoreError) in try store.deployment(d.id) } ?? d
             }
         }
@@ -540,6 +592,14 @@ public final class DeployerService: Sendable {
             }
             body = o
         }
+        let runs = body["runs"]?.int ?? 100
+        let nodes = max(1, await playground.summary(namespace: d.namespace).deployments.count)
+        guard runs >= 0, runs <= limits.maxRuns, runs * nodes <= limits.maxRunCalls else {
+            throw DeployerError.tooLarge("at most \(limits.maxRuns) runs and \(limits.maxRunCalls) model calls per request (this pipeline has \(nodes) models); send several requests, or use kubeprint simulate for long runs")
+        }
+        guard await playground.summary(namespace: d.namespace).exists else {
+            throw DeployerError.conflict("namespace \(d.namespace) is gone; deploy the solution again")
+        }
         if let blueprint = d.blueprint, let value = try? JSONParser(recordsPositions: false).parse(blueprint).root { body["blueprint"] = value }
         let reply = await playground.handle(APIRequest(method: "POST", path: "/playground/v1/namespaces/\(d.namespace)/runs",
                                                        body: Array(JSONWriter(pretty: false).write(.object(body)).utf8)))
@@ -570,7 +630,7 @@ public final class DeployerService: Sendable {
         p.counter("kubeprint_deployer_deploys_total", help: "Deploys by outcome (deployed, failed, conflict).",
                   values: ["conflict", "deployed", "failed"].map { ([("outcome", $0)], Double(m.deploys[$0] ?? 0)) })
         p.histogram("kubeprint_deployer_deploy_duration_seconds", help: "Server time to build and apply a solution.",
-                    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], observations: m.durations)
+                    buckets: DeployerMetrics.buckets, cumulativeCounts: m.bucketCounts, sum: m.durationSum)
         p.counter("kubeprint_deployer_token_failures_total", help: "Requests refused for their token, by reason.",
                   values: ["algorithm", "expired", "malformed", "missing", "no_user", "not_yet_valid", "signature"].map {
                       ([("reason", $0)], Double(m.tokenFailures[$0] ?? 0))
@@ -580,9 +640,18 @@ public final class DeployerService: Sendable {
 }
 
 struct DeployerMetrics: Sendable {
+    static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
     var deploys: [String: Int] = [:]
-    var durations: [Double] = []
+    /// Deploys at most each bucket's bound, then all of them (+Inf).
+    var bucketCounts = [Int](repeating: 0, count: buckets.count + 1)
+    var durationSum = 0.0
     var tokenFailures: [String: Int] = [:]
+
+    mutating func observe(_ seconds: Double) {
+        for (i, bound) in Self.buckets.enumerated() where seconds <= bound { bucketCounts[i] += 1 }
+        bucketCounts[Self.buckets.count] += 1
+        durationSum += seconds
+    }
 }
 
 /// YAML trees as JSON values (manifests read from a solution.zip, sent to the API as JSON).

@@ -80,7 +80,20 @@ public final class DeployerStore: Sendable {
     public let path: String
     /// Deployments read since their last change: this process is the store's only writer, so a
     /// status poll needs no query. Every write of a deployment drops its entry.
-    private let cached = Mutex<[String: DeploymentRecord]>([:])
+    private let cached = Mutex(DeploymentCache())
+
+    struct DeploymentCache {
+        var records: [String: DeploymentRecord] = [:]
+        /// Bumped by every write: a read that began before a write does not fill the cache.
+        var writes = 0
+    }
+
+    private func invalidate(_ id: String) {
+        cached.withLock {
+            $0.records[id] = nil
+            $0.writes += 1
+        }
+    }
 
     /// Opens (or creates) the store at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {
@@ -135,6 +148,10 @@ public final class DeployerStore: Sendable {
             // The next order number is MAX(seq): without an index every save scanned the table.
             try db.execute(sql: "CREATE INDEX desiredObjectBySeq ON desiredObject(seq)")
         }
+        m.registerMigration("v3: solution owners") { db in
+            // Who uploaded a solution's first revision: only they add revisions to it.
+            try db.execute(sql: "ALTER TABLE solution ADD COLUMN owner TEXT")
+        }
         return m
     }
 
@@ -146,22 +163,33 @@ public final class DeployerStore: Sendable {
 
     // MARK: Solutions and revisions
 
-    /// Stores a new revision; false when it exists already (a 409).
-    public func addRevision(_ r: RevisionRecord) throws(StoreError) -> Bool {
+    /// What adding a revision did.
+    public enum AddResult: Sendable, Equatable {
+        case added
+        /// The revision exists already (a 409).
+        case exists
+        /// The solution is another user's (a 403).
+        case notOwner
+        /// The solution is of the other kind (a 409).
+        case otherKind(String)
+    }
+
+    /// Stores a new revision of a solution `owner` uploaded first (or creates the solution).
+    public func addRevision(_ r: RevisionRecord, owner: String) throws(StoreError) -> AddResult {
         do {
-            return try pool.write { db in
-                if try Row.fetchOne(db, sql: "SELECT 1 FROM revision WHERE solutionId = ? AND id = ?", arguments: [r.solutionID, r.revisionID]) != nil {
-                    return false
-                }
-                if let row = try Row.fetchOne(db, sql: "SELECT name, kind FROM solution WHERE id = ?", arguments: [r.solutionID]) {
+            return try pool.write { db -> AddResult in
+                if let row = try Row.fetchOne(db, sql: "SELECT name, kind, owner FROM solution WHERE id = ?", arguments: [r.solutionID]) {
                     let kind: String = row["kind"]
-                    if kind != r.kind.rawValue {
-                        throw StoreError("solution \(r.solutionID) is a \(kind); this revision is a \(r.kind.rawValue)")
+                    let existingOwner: String? = row["owner"]
+                    if let existingOwner, existingOwner != owner { return .notOwner }
+                    if try Row.fetchOne(db, sql: "SELECT 1 FROM revision WHERE solutionId = ? AND id = ?", arguments: [r.solutionID, r.revisionID]) != nil {
+                        return .exists
                     }
+                    if kind != r.kind.rawValue { return .otherKind(kind) }
                     try db.execute(sql: "UPDATE solution SET name = ? WHERE id = ?", arguments: [r.solutionName, r.solutionID])
                 } else {
-                    try db.execute(sql: "INSERT INTO solution (id, name, kind, created) VALUES (?, ?, ?, ?)",
-                                   arguments: [r.solutionID, r.solutionName, r.kind.rawValue, r.created])
+                    try db.execute(sql: "INSERT INTO solution (id, name, kind, created, owner) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [r.solutionID, r.solutionName, r.kind.rawValue, r.created, owner])
                 }
                 try db.execute(sql: "INSERT INTO revision (solutionId, id, blueprint, image, created) VALUES (?, ?, ?, ?, ?)",
                                arguments: [r.solutionID, r.revisionID, r.blueprint, r.image, r.created])
@@ -169,10 +197,8 @@ public final class DeployerStore: Sendable {
                     try db.execute(sql: "INSERT INTO revisionProto (solutionId, revisionId, name, data) VALUES (?, ?, ?, ?)",
                                    arguments: [r.solutionID, r.revisionID, name, data])
                 }
-                return true
+                return .added
             }
-        } catch let e as StoreError {
-            throw e
         } catch {
             throw StoreError("cannot store revision \(r.revisionID): \(Self.words(error))")
         }
@@ -259,13 +285,28 @@ public final class DeployerStore: Sendable {
 
     /// Moves a deployment to `status` with a timeline entry (and the reason, for failures).
     public func setStatus(_ id: String, _ status: DeploymentStatus, message: String, reason: String? = nil) throws(StoreError) {
-        defer { cached.withLock { _ = $0.removeValue(forKey: id) } }
+        _ = try transition(id, from: nil, to: status, message: message, reason: reason)
+    }
+
+    /// Moves a deployment to `status` only if it is in `from` now (any status with nil), in one
+    /// transaction, so two requests that see the same change record it once. True when it moved.
+    public func transition(_ id: String, from: DeploymentStatus?, to status: DeploymentStatus, message: String,
+                           reason: String? = nil) throws(StoreError) -> Bool
+    {
+        defer { invalidate(id) }
         do {
-            try pool.write { db in
+            return try pool.write { db in
                 let now = Self.now()
-                try db.execute(sql: "UPDATE deployment SET status = ?, reason = COALESCE(?, reason), updated = ? WHERE id = ?",
-                               arguments: [status.rawValue, reason, now, id])
+                if let from {
+                    try db.execute(sql: "UPDATE deployment SET status = ?, reason = COALESCE(?, reason), updated = ? WHERE id = ? AND status = ?",
+                                   arguments: [status.rawValue, reason, now, id, from.rawValue])
+                } else {
+                    try db.execute(sql: "UPDATE deployment SET status = ?, reason = COALESCE(?, reason), updated = ? WHERE id = ?",
+                                   arguments: [status.rawValue, reason, now, id])
+                }
+                guard db.changesCount > 0 else { return false }
                 try Self.appendEvent(db, id: id, entry: TimelineEntry(at: now, status: status, message: message))
+                return true
             }
         } catch {
             throw StoreError("cannot update deployment \(id): \(Self.words(error))")
@@ -274,7 +315,7 @@ public final class DeployerStore: Sendable {
 
     /// Keeps the summary of the last pipeline runs.
     public func setLastRuns(_ id: String, json: String) throws(StoreError) {
-        defer { cached.withLock { _ = $0.removeValue(forKey: id) } }
+        defer { invalidate(id) }
         do {
             try pool.write { db in
                 try db.execute(sql: "UPDATE deployment SET lastRuns = ?, updated = ? WHERE id = ?", arguments: [json, Self.now(), id])
@@ -285,13 +326,15 @@ public final class DeployerStore: Sendable {
     }
 
     public func deployment(_ id: String) throws(StoreError) -> DeploymentRecord? {
-        if let hit = cached.withLock({ $0[id] }) { return hit }
+        let (hit, writes) = cached.withLock { ($0.records[id], $0.writes) }
+        if let hit { return hit }
         do {
             let found = try pool.read { db in try Self.fetchDeployments(db, where: "id = ?", [id]).first }
             if let found {
                 cached.withLock {
-                    if $0.count >= 10_000 { $0.removeAll(keepingCapacity: true) }
-                    $0[id] = found
+                    guard $0.writes == writes else { return }
+                    if $0.records.count >= 10_000 { $0.records.removeAll(keepingCapacity: true) }
+                    $0.records[id] = found
                 }
             }
             return found

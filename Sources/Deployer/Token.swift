@@ -41,7 +41,7 @@ public struct TokenVerifier: Sendable {
             return .failure(.algorithm("alg \(alg) is not accepted; tokens must be signed with HS512 or HS256"))
         }
         guard algorithms.contains(algorithm) else {
-            return .failure(.algorithm("alg \(alg) needs a secret of at least 64 bytes; this server's is \(keyBytes)"))
+            return .failure(.algorithm("this server accepts HS256 tokens only"))
         }
         guard let signature = Self.base64URL(parts[2]) else { return .failure(.malformed("the signature is not base64url")) }
         let signed = Data("\(parts[0]).\(parts[1])".utf8)
@@ -55,10 +55,10 @@ public struct TokenVerifier: Sendable {
             return .failure(.malformed("the payload is not base64url JSON"))
         }
         let t = now.timeIntervalSince1970
-        if let exp = payload["exp"] {
-            guard let e = Self.seconds(exp) else { return .failure(.malformed("exp is not a number of seconds")) }
-            if t > e + leeway { return .failure(.expired(Date(timeIntervalSince1970: e))) }
-        }
+        // The portal always sets exp; a token without one would never expire.
+        guard let exp = payload["exp"] else { return .failure(.malformed("the token has no exp (expiry)")) }
+        guard let e = Self.seconds(exp) else { return .failure(.malformed("exp is not a number of seconds")) }
+        if t > e + leeway { return .failure(.expired(Date(timeIntervalSince1970: e))) }
         if let nbf = payload["nbf"] {
             guard let n = Self.seconds(nbf) else { return .failure(.malformed("nbf is not a number of seconds")) }
             if t + leeway < n { return .failure(.notYetValid(Date(timeIntervalSince1970: n))) }

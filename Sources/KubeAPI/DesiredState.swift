@@ -26,13 +26,23 @@ public enum DesiredChange: Sendable, Hashable {
     case delete(resource: String, namespace: String, name: String)
 }
 
+/// An object of a desired state that could not be created again.
+public struct RestoreProblem: Sendable, Hashable, CustomStringConvertible {
+    public var object: DesiredObject
+    public var message: String
+    public var description: String {
+        "\(object.resource) \(object.namespace.isEmpty ? "" : object.namespace + "/")\(object.name): \(message)"
+    }
+}
+
 /// Follows the store's changes and reports those of the desired state, each once.
 final class DesiredStateTracker {
-    let sink: @Sendable ([DesiredChange]) -> Void
+    /// Saves changes; false when they could not be saved (they are reported again on the object's next change).
+    let sink: @Sendable ([DesiredChange]) -> Bool
     /// The last body reported per object, so status updates (which do not change it) cost nothing.
     private var last: [ObjectKey: String] = [:]
 
-    init(sink: @escaping @Sendable ([DesiredChange]) -> Void) { self.sink = sink }
+    init(sink: @escaping @Sendable ([DesiredChange]) -> Bool) { self.sink = sink }
 
     struct ObjectKey: Hashable {
         var resource: String
@@ -64,16 +74,19 @@ final class DesiredStateTracker {
         let key = ObjectKey(resource: event.resource, namespace: event.namespace, name: event.object.name)
         let gone = event.type == "DELETED" || event.object.at("metadata", "deletionTimestamp") != nil
         if gone {
-            if last.removeValue(forKey: key) != nil {
-                sink([.delete(resource: key.resource, namespace: key.namespace, name: key.name)])
+            if let previous = last.removeValue(forKey: key), !sink([.delete(resource: key.resource, namespace: key.namespace, name: key.name)]) {
+                last[key] = previous
             }
             return
         }
         guard let o = Self.desired(resource: event.resource, event.object) else { return }
         let body = JSONWriter(pretty: false).write(.object(o))
         guard last[key] != body else { return }
-        last[key] = body
-        sink([.put(DesiredObject(resource: key.resource, namespace: key.namespace, name: key.name, body: body))])
+        if sink([.put(DesiredObject(resource: key.resource, namespace: key.namespace, name: key.name, body: body))]) {
+            last[key] = body
+        } else {
+            last[key] = nil
+        }
     }
 
     func seed(_ objects: [DesiredObject]) {
@@ -84,7 +97,7 @@ final class DesiredStateTracker {
 extension LivePlayground {
     /// Reports every change of the desired state to `sink`, from now on (called on the playground's
     /// actor, in order; `sink` must not call back into the playground).
-    public func trackDesiredState(_ sink: @escaping @Sendable ([DesiredChange]) -> Void) {
+    public func trackDesiredState(_ sink: @escaping @Sendable ([DesiredChange]) -> Bool) {
         let tracker = DesiredStateTracker(sink: sink)
         desiredTracker = tracker
         let hub = self.hub
@@ -96,22 +109,22 @@ extension LivePlayground {
 
     /// Creates `objects` (a desired state read back) in dependency order: namespaces first, then
     /// classes, claims, configuration, services, workloads, autoscalers. Objects that exist already
-    /// are left as they are. Returns a line per object that could not be created.
-    public func restore(_ objects: [DesiredObject]) -> [String] {
+    /// are left as they are. Returns the objects that could not be created, with why.
+    public func restore(_ objects: [DesiredObject]) -> [RestoreProblem] {
         catchUp()
         desiredTracker?.seed(objects)
         let order = [ResourceType.namespaces, .storageClasses, .pvcs, .configMaps, .secrets, .serviceAccounts, .services,
                      .deployments, .replicaSets, .pods, .hpas].map(\.qualifiedPlural)
         func rank(_ o: DesiredObject) -> Int { order.firstIndex(of: o.resource) ?? order.count }
         let sorted = objects.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
-        var problems: [String] = []
+        var problems: [RestoreProblem] = []
         for o in sorted {
             guard let type = ResourceType.all.first(where: { $0.qualifiedPlural == o.resource && !$0.readOnly }) else {
-                problems.append("\(o.resource) \(o.namespace)/\(o.name): not a kind the playground serves")
+                problems.append(RestoreProblem(object: o, message: "not a kind the playground serves"))
                 continue
             }
             if case .response(let r) = handle(APIRequest(method: "POST", path: type.collectionPath(namespace: o.namespace), body: Array(o.body.utf8))), r.status >= 300, r.status != 409 {
-                problems.append("\(o.resource) \(o.namespace.isEmpty ? "" : o.namespace + "/")\(o.name): \(Self.message(r.body) ?? "HTTP \(r.status)")")
+                problems.append(RestoreProblem(object: o, message: Self.message(r.body) ?? "HTTP \(r.status)"))
             }
         }
         return problems

@@ -458,7 +458,11 @@ extension APIState {
                     p["nodePort"] = .int(kept)
                     seen.insert(kept)
                 } else {
-                    let port = allocateNodePort(excluding: seen)
+                    guard let port = allocateNodePort(excluding: seen) else {
+                        // As kube-apiserver answers when the service-node-port range is used up.
+                        throw APIError(code: 500, reason: "InternalError",
+                                       message: "Internal error occurred: failed to allocate a nodePort: range is full (30000-32767 are all allocated; delete Services of type NodePort, or use ClusterIP)")
+                    }
                     p["nodePort"] = .int(port)
                     seen.insert(port)
                 }
@@ -475,13 +479,16 @@ extension APIState {
         o["status"] = old?["status"] ?? .object(["loadBalancer": .object(JSONObject())])
     }
 
-    /// A free NodePort in 30000–32767, drawn from the seeded random source as the API server draws.
-    func allocateNodePort(excluding taken: Set<Int>) -> Int {
-        for _ in 0..<10_000 {
-            let p = 30000 + Int(random.next() % 2768)
-            if !usedNodePorts.contains(p) && !taken.contains(p) { return p }
+    /// A free NodePort in 30000–32767, drawn from the seeded random source as the API server
+    /// draws; nil when the range is full.
+    func allocateNodePort(excluding taken: Set<Int>) -> Int? {
+        if usedNodePorts.count + taken.count < 2768 {
+            for _ in 0..<64 {
+                let p = 30000 + Int(random.next() % 2768)
+                if !usedNodePorts.contains(p) && !taken.contains(p) { return p }
+            }
         }
-        return (30000...32767).first { !usedNodePorts.contains($0) && !taken.contains($0) } ?? 32767
+        return (30000...32767).first { !usedNodePorts.contains($0) && !taken.contains($0) }
     }
 
     /// Controller work after a write.

@@ -47,6 +47,19 @@ public struct PrometheusText: Sendable {
         sample(name + "_count", [], Double(sorted.count))
     }
 
+    /// A histogram from counts kept as they come: `cumulativeCounts[i]` observations at most
+    /// `buckets[i]`, the last one all of them.
+    public mutating func histogram(_ name: String, help: String, buckets: [Double], cumulativeCounts: [Int], sum: Double) {
+        header(name, help: help, type: "histogram")
+        for (i, bound) in buckets.enumerated() {
+            sample(name + "_bucket", [("le", Self.number(bound))], Double(i < cumulativeCounts.count ? cumulativeCounts[i] : 0))
+        }
+        let total = Double(cumulativeCounts.last ?? 0)
+        sample(name + "_bucket", [("le", "+Inf")], total)
+        sample(name + "_sum", [], sum)
+        sample(name + "_count", [], total)
+    }
+
     private mutating func header(_ name: String, help: String, type: String) {
         text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     }

@@ -25,7 +25,13 @@ struct Serve: AsyncParsableCommand {
             Prometheus text. --record FILE writes every change with its virtual time, and \
             `kubeprint simulate --replay FILE` reproduces the session's final state.
 
-            With --jwt-secret-file FILE the AI4EU deployer endpoints are on (GET /deploy/{solution}/{revision},             PUT /solutions/{solution}/revisions/{revision}, POST /deploy_solution, /deployments…; their             OpenAPI document is GET /deployer/openapi.yaml): each request needs a portal JWT (HS512 or             HS256 over the base64-decoded secret; `kubeprint token` makes one). They keep solutions,             deployments and the playground's applied objects in an SQLite store (--db, default             kubeprint-playground.sqlite), so after a restart — clean or kill -9 — the cluster comes back             with the same objects and re-created pods. --db without a secret keeps only the cluster.
+            With --jwt-secret-file FILE the AI4EU deployer endpoints are on (GET /deploy/{solution}/{revision}, \
+            PUT /solutions/{solution}/revisions/{revision}, POST /deploy_solution, /deployments…; their \
+            OpenAPI document is GET /deployer/openapi.yaml): each request needs a portal JWT (HS512 or \
+            HS256 over the base64-decoded secret; `kubeprint token` makes one). They keep solutions, \
+            deployments and the playground's applied objects in an SQLite store (--db, default \
+            kubeprint-playground.sqlite), so after a restart — clean or kill -9 — the cluster comes back \
+            with the same objects and re-created pods. --db without a secret keeps only the cluster.
 
             Examples:
               kubeprint serve

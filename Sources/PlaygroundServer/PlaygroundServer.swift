@@ -161,7 +161,15 @@ extension PlaygroundServer {
         guard let deployer else {
             return json(404, "{\"error\":{\"message\":\"the deployer endpoints are off: start kubeprint serve with --jwt-secret-file FILE\",\"status\":404}}", id: id)
         }
-        let limit = deployer.limits.archive.maxArchiveBytes / 3 * 4 + (64 << 10)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let query = APIRequest.parseQuery(Substring(request.uri.query ?? ""))
+        // The token first: a bad one is refused before a byte of the body is read.
+        let (refused, limit) = deployer.preflight(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers)
+        if let refused {
+            logger.info("deployer request refused", metadata: ["request": .string(id), "path": .string(request.uri.path), "status": .stringConvertible(refused.status)])
+            return response(refused, id: id)
+        }
         var body: [UInt8] = []
         if request.method != .get && request.method != .head {
             var r = request
@@ -169,14 +177,11 @@ extension PlaygroundServer {
                 body = Array(try await r.collectBody(upTo: limit).readableBytesView)
             } catch {
                 logger.info("deployer request refused: body over \(limit) bytes", metadata: ["request": .string(id), "path": .string(request.uri.path)])
-                return json(413, "{\"error\":{\"message\":\"the request body is larger than \(limit) bytes\",\"status\":413}}", id: id)
+                return json(413, "{\"error\":{\"message\":\"the request body is larger than \(limit) bytes, the limit of \(request.uri.path)\",\"status\":413}}", id: id)
             }
         }
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
         let started = ContinuousClock.now
-        let reply = await deployer.handle(DeployerRequest(method: request.method.rawValue, path: request.uri.path,
-                                                          query: APIRequest.parseQuery(Substring(request.uri.query ?? "")),
+        let reply = await deployer.handle(DeployerRequest(method: request.method.rawValue, path: request.uri.path, query: query,
                                                           headers: headers, body: body, requestID: id))
         let took = ContinuousClock.now - started
         var metadata: Logger.Metadata = ["request": .string(id), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
@@ -187,6 +192,10 @@ extension PlaygroundServer {
         } else {
             logger.info("deployer request", metadata: metadata)
         }
+        return response(reply, id: id)
+    }
+
+    static func response(_ reply: DeployerResponse, id: String) -> Response {
         var fields: HTTPFields = [.contentType: reply.contentType]
         if let name = HTTPField.Name("X-Request-Id") { fields[name] = id }
         for (k, v) in reply.headers.sorted(by: { $0.key < $1.key }) {

@@ -109,14 +109,19 @@ struct DeployerServiceTests {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
         let h = try await Harness(db: root.appendingPathComponent("store.sqlite"))
-        for path in ["/deploy/nope/nope", "/getSolutionZip/nope/nope", "/deployments", "/deployments/nope"] {
-            let none = await h.call("GET", path, token: nil)
+        for (method, path) in [("GET", "/deploy/nope/nope"), ("GET", "/getSolutionZip/nope/nope"), ("GET", "/deployments"), ("GET", "/deployments/nope"),
+                               ("PUT", "/solutions/nope/revisions/nope"), ("POST", "/deploy_solution"), ("DELETE", "/deployments/nope"),
+                               ("POST", "/deployments/nope/runs")] {
+            let none = await h.call(method, path, token: nil, body: Array("{}".utf8))
             #expect(none.status == 401)
             #expect(Harness.json(none)["error"]?["message"]?.string?.contains("no token") == true, "\(none.text)")
             #expect(none.headers["WWW-Authenticate"] != nil)
             let forged = try TokenSigner(secretBase64: Secrets.other).sign(email: "ada@example.org")
-            #expect(await h.call("GET", path, token: forged).status == 401)
+            #expect(await h.call(method, path, token: forged).status == 401)
+            // The server asks the same before it reads a body.
+            #expect(h.service.preflight(method: method, path: path, query: [:], headers: [:]).0?.status == 401)
         }
+        #expect(h.service.preflight(method: "GET", path: "/deployer/openapi.yaml", query: [:], headers: [:]).0 == nil)
         let unknown = await h.call("GET", "/deploy/nope/nope", token: h.ada)
         #expect(unknown.status == 404)
         #expect(Harness.json(unknown)["error"]?["message"]?.string?.contains("PUT /solutions/nope/revisions/nope") == true)
@@ -126,8 +131,8 @@ struct DeployerServiceTests {
         #expect(await h.service.handle(DeployerRequest(method: "GET", path: "/deployments", headers: ["Authorization": h.ada])).status == 200)
         #expect(await h.service.handle(DeployerRequest(method: "GET", path: "/deployments", query: ["jwtToken": h.ada])).status == 200)
         let metrics = h.service.metricsText()
-        #expect(metrics.contains(#"kubeprint_deployer_token_failures_total{reason="missing"} 4"#), "\(metrics)")
-        #expect(metrics.contains(#"kubeprint_deployer_token_failures_total{reason="signature"} 4"#))
+        #expect(metrics.contains(#"kubeprint_deployer_token_failures_total{reason="missing"} 16"#), "\(metrics)")
+        #expect(metrics.contains(#"kubeprint_deployer_token_failures_total{reason="signature"} 8"#))
     }
 
     @Test("a user sees, runs and deletes only their own deployments")
@@ -154,6 +159,48 @@ struct DeployerServiceTests {
         let own = await h.call("POST", "/deploy_solution", token: h.ada, body: Array(body.utf8))
         #expect(own.status == 201, "\(own.text)")
         #expect(Harness.json(own)["namespace"]?.string != Harness.json(deployed)["namespace"]?.string)
+        // Only the first uploader adds revisions to a solution.
+        let text = try Fixtures.text(Fixtures.blueprint("sudoku-tutorial.json"))
+        #expect(await h.call("PUT", "/solutions/sudoku/revisions/2", token: h.bob, body: Array(text.utf8)).status == 403)
+        #expect(await h.call("PUT", "/solutions/sudoku/revisions/2", token: h.ada, body: Array(text.utf8)).status == 201)
+        // A solution cannot reach outside its namespace: cluster-wide kinds are refused, nothing is left.
+        for extra in [#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"squatted"}}"#,
+                      #"{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"evil","annotations":{"storageclass.kubernetes.io/is-default-class":"true"}},"provisioner":"x"}"#] {
+            let zip = try Self.zip(["deployments/extra.yaml": extra, "deployments/web.yaml": Self.webDeployment])
+            let r = await h.call("POST", "/deploy_solution", token: h.ada, body: Array(#"{"solution": "\#(zip.base64EncodedString())"}"#.utf8))
+            #expect(r.status == 400 && r.text.contains("cluster-wide"), "\(r.text)")
+        }
+        #expect(await h.playground.summary(namespace: "squatted").exists == false)
+    }
+
+    static let webDeployment = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"registry.example/web:1"}]}}}}"#
+
+    /// A zip of `files` (YAML manifests may be written as JSON, a subset of YAML).
+    static func zip(_ files: [String: String]) throws -> Data {
+        try SolutionBundle(files: files.sorted { $0.key < $1.key }.map { SolutionBundle.File(path: $0.key, contents: Data($0.value.utf8)) }).zipData()
+    }
+
+    @Test("a namespace deleted outside the deployer: its deployment says so, and runs are refused")
+    func namespaceGone() async throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let h = try await Harness(db: root.appendingPathComponent("store.sqlite"))
+        #expect(try await h.upload("sudoku", "1", blueprint: "sudoku-tutorial.json").status == 201)
+        let deployed = Harness.json(await h.call("GET", "/deploy/sudoku/1", token: h.ada))
+        let id = try #require(deployed["id"]?.string)
+        let ns = try #require(deployed["namespace"]?.string)
+        _ = await h.playground.handle(APIRequest(method: "DELETE", path: "/api/v1/namespaces/\(ns)"))
+        await h.playground.advanceUntilIdle(limit: 120)
+        let view = Harness.json(await h.call("GET", "/deployments/\(id)", token: h.ada))
+        #expect(view["status"]?.string == "deleted" && view["reason"]?.string?.contains("outside the deployer") == true, "\(view)")
+        #expect(await h.call("POST", "/deployments/\(id)/runs", token: h.ada, body: Array("{}".utf8)).status == 409)
+        // Polled many times at once, a change is recorded once.
+        _ = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 { group.addTask { await h.call("GET", "/deployments/\(id)", token: h.ada).status } }
+            return await group.reduce(0) { $0 + $1 }
+        }
+        let timeline = (Harness.json(await h.call("GET", "/deployments/\(id)", token: h.ada))["timeline"]?.array ?? []).compactMap { $0["status"]?.string }
+        #expect(timeline == ["deploying", "starting", "deleted"], "\(timeline)")
     }
 
     @Test("deploys of different solutions at once stay apart; a second deploy of the same revision gets a namespace of its own")
@@ -180,6 +227,7 @@ struct DeployerServiceTests {
             let text = try Fixtures.text(Fixtures.blueprint(samples[i]))
             let hasShared = text.contains("SharedFolder")
             let ns = namespaces.first { $0.hasPrefix("s\(i)-") } ?? ""
+            #expect(!ns.isEmpty, "s\(i) was deployed")
             let claims = await h.playground.handle(APIRequest(method: "GET", path: "/api/v1/namespaces/\(ns)/persistentvolumeclaims"))
             guard case .response(let r) = claims else { continue }
             let count = (try? JSONParser(recordsPositions: false).parse(r.body).root["items"]?.array?.count) ?? -1

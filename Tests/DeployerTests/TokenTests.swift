@@ -88,6 +88,8 @@ struct TokenTests {
         let key = SymmetricKey(data: Data(base64Encoded: Secrets.long) ?? Data())
         let anonymous = TokenSigner.sign(header: .object(["alg": "HS512"]), payload: .object(["exp": .number("1900000000")]), algorithm: .hs512, key: key)
         #expect(user(anonymous) == .failure(.noUser))
+        let forever = TokenSigner.sign(header: .object(["alg": "HS512"]), payload: .object(["sub": "a@b.c"]), algorithm: .hs512, key: key)
+        #expect(reason(user(forever)) == "malformed", "a token without exp would never expire")
     }
 
     @Test("the token is found in the jwtToken header, Authorization (raw or Bearer), then the query")

@@ -86,7 +86,11 @@ struct DeployerLiveTests {
         let cut = items.first { ($0["id"] as? String) != id }
         let cutStatus = cut?["status"] as? String ?? ""
         #expect(["failed", "starting", "ready"].contains(cutStatus), "the cut deploy is failed (interrupted) or complete, never half: \(cutStatus)")
-        if cutStatus == "failed" { #expect((cut?["reason"] as? String)?.contains("stopped during the deploy") == true) }
+        if cutStatus == "failed" {
+            #expect((cut?["reason"] as? String)?.contains("stopped during the deploy") == true)
+            let ns = cut?["namespace"] as? String ?? ""
+            #expect(try await Self.send("GET", server.url + "/api/v1/namespaces/\(ns)").status == 404, "nothing of the cut deploy is restored")
+        }
         print("kill -9 test: the cut deploy is \(cutStatus) after the restart")
         status = ""
         for _ in 0..<20 where status != "ready" {
