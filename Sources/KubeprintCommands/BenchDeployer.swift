@@ -84,6 +84,16 @@ struct BenchDeployer: AsyncParsableCommand {
         let server = Task { try await PlaygroundServer.run(playground, options: serverOptions) { readyContinuation.yield($0) } }
         var port = 0
         for await p in ready { port = p; break }
+        let url = "http://127.0.0.1:\(port)/deployments/\(lastID)"
+        func load(_ label: String) async throws -> String {
+            let out = try await BenchServe.captureOffPool(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)", url])
+            let lines = out.split(separator: "\n")
+            let rps = lines.first { $0.contains("Requests/sec") }?.split(separator: " ").last.map(String.init) ?? "?"
+            let p99 = lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }?.split(separator: " ").last.map(String.init) ?? "?"
+            let non2xx = lines.first { $0.contains("Non-2xx") }.map { " (\($0.trimmingCharacters(in: .whitespaces)))" } ?? ""
+            return "  wrk GET /deployments/{id} \(label.padded(to: 22)) \(rps) requests/s, p99 \(p99)\(non2xx)"
+        }
+        console.out(try await load("alone") + " (2 threads, 32 connections, \(duration) s)")
         let stop = StopFlag()
         let deploysBeside = Task {
             var n = 0
@@ -95,15 +105,10 @@ struct BenchDeployer: AsyncParsableCommand {
             }
             return n
         }
-        let out = try await BenchServe.captureOffPool(wrk, ["-t2", "-c32", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)",
-                                               "http://127.0.0.1:\(port)/deployments/\(lastID)"])
+        let beside = try await load("with deploys running")
         stop.set()
-        let beside = await deploysBeside.value
-        let lines = out.split(separator: "\n")
-        let rps = lines.first { $0.contains("Requests/sec") }?.split(separator: " ").last.map(String.init) ?? "?"
-        let p99 = lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }?.split(separator: " ").last.map(String.init) ?? "?"
-        let non2xx = lines.first { $0.contains("Non-2xx") }.map { " (\($0.trimmingCharacters(in: .whitespaces)))" } ?? ""
-        console.out("  wrk GET /deployments/{id}  \(rps) requests/s, p99 \(p99) (2 threads, 32 connections, \(duration) s; \(beside) deploys ran beside it)\(non2xx)")
+        let count = await deploysBeside.value
+        console.out(beside + " (\(count) deploys one after another meanwhile)")
         server.cancel()
         _ = try? await server.value
     }
