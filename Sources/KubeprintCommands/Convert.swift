@@ -106,10 +106,16 @@ struct Convert: AsyncParsableCommand {
             holding anything kubeprint did not write, the input, or the current folder is never \
             replaced.
 
+            With --check nothing is written: OUTPUT is compared with what convert would write \
+            now (every file, solution.zip and the marker file included; files kubeprint writes \
+            that it would not write any more count too). Exits 0 when they are the same, 1 with \
+            a unified diff when OUTPUT went stale.
+
             Examples:
               kubeprint convert blueprint.json -o out/
               kubeprint convert blueprint.json -o - -n demo | kubectl apply -f -
               kubeprint convert --image registry.example.com/team/model:1.0 --name model -o out/
+              kubeprint convert blueprint.json -o deploy/ --check
             """)
 
     @Argument(help: ArgumentHelp("The blueprint.json to convert (omit with --image).", valueName: "blueprint"))
@@ -132,6 +138,9 @@ struct Convert: AsyncParsableCommand {
 
     @Flag(help: "Replace an earlier solution folder that kubeprint wrote (never a folder holding other files, the input or the current folder).")
     var force = false
+
+    @Flag(help: "Write nothing: compare --output with what would be written now, print a unified diff and exit 1 when they differ.")
+    var check = false
 
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
@@ -157,6 +166,9 @@ struct Convert: AsyncParsableCommand {
             if name != nil { throw ValidationError("--name applies to --image only; a blueprint names its own nodes") }
         }
         if output.isEmpty { throw ValidationError("--output needs a folder, or - for standard output") }
+        if check, output == OutputPaths.standardOutput {
+            throw ValidationError("--check compares a solution folder with what convert would write; give --output the folder, not -")
+        }
     }
 
     /// The paths this conversion reads, which the output must never replace.
@@ -164,7 +176,7 @@ struct Convert: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(quiet: quiet)
-        if output != OutputPaths.standardOutput {
+        if output != OutputPaths.standardOutput, !check {
             try SolutionBundle.checkTarget(output, overwrite: force, inputs: inputs)
         }
         var templateSet = TemplateSet.builtIn
@@ -203,6 +215,10 @@ struct Convert: AsyncParsableCommand {
             return
         }
         let solution = try bundle()
+        if check {
+            try checkDrift(of: solution, console: console)
+            return
+        }
         let leftovers = try solution.write(to: output, overwrite: force, inputs: inputs)
         console.info("Wrote \(solution.files.count) files and \(SolutionBundle.zipName) to \(output)")
         leftovers.forEach { console.warning($0) }
@@ -213,6 +229,33 @@ struct Convert: AsyncParsableCommand {
         }
         console.info("Deploy with: " + SolutionBundle.deployCommand(script: ShellWord.quoted((output as NSString).appendingPathComponent("deploy.sh")),
                                                                     namespace: manifest.namespace))
+    }
+}
+
+extension Convert {
+    /// `--check`: the unified diff between OUTPUT and `solution` on stdout; exit 1 when they differ.
+    func checkDrift(of solution: SolutionBundle, console: Console) throws {
+        let drift = try solution.drift(from: output)
+        if !drift.ignored.isEmpty {
+            console.note("not compared (kubeprint does not write them): " + drift.ignored.joined(separator: ", "))
+        }
+        if drift.isClean {
+            console.info("\(output) is up to date: its \(drift.compared) files are what the blueprint gives now")
+            return
+        }
+        console.out(drift.unifiedDiff(folder: output), terminator: "")
+        let count = drift.differences.count
+        let names = drift.differences.map(\.path)
+        let listed = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+        // --force replaces only a folder holding nothing but kubeprint's files.
+        let hint = drift.ignored.isEmpty ? "run the same convert without --check, with --force, to update it"
+            : "run the same convert without --check, with --force, to update it, once the files kubeprint does not write are moved out"
+        FileHandle.standardError.write(Data("""
+            error: '\(output)' differs from what the blueprint gives now in \(count) file\(count == 1 ? "" : "s"): \(listed)
+                hint: \(hint)
+
+            """.utf8))
+        throw ExitCode(1)
     }
 }
 
@@ -242,6 +285,12 @@ struct Console {
     func warning(_ text: String) {
         guard !quiet else { return }
         FileHandle.standardError.write(Data(("warning: " + text + "\n").utf8))
+    }
+
+    /// A remark on stderr that is neither a result nor a problem.
+    func note(_ text: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data(("note: " + text + "\n").utf8))
     }
 
     func diagnostic(_ d: Diagnostic) {

@@ -14,9 +14,14 @@ public struct Kubeprint: AsyncParsableCommand {
               kubeprint validate blueprint.json
               kubeprint convert blueprint.json --output out/
               kubeprint convert blueprint.json --output - | kubectl apply -f -
+
+            In CI:
+              kubeprint validate --format github blueprint.json
+              kubeprint convert blueprint.json --output deploy/ --check
+              kubeprint diff deploy/ blueprint.json
             """,
         version: "0.1.0",
-        subcommands: [Convert.self, Validate.self, Templates.self, Deploy.self, Serve.self, Token.self, Run.self, Simulate.self, Bench.self])
+        subcommands: [Convert.self, Validate.self, Diff.self, Templates.self, Deploy.self, Serve.self, Token.self, Run.self, Simulate.self, Bench.self])
 
     public init() {}
 }

@@ -11,19 +11,25 @@ struct Validate: AsyncParsableCommand {
             file:line:column, the JSON path, the node, and a hint. Exits 1 when any is an error, \
             0 when there are only warnings or none.
 
+            --format github prints GitHub Actions workflow commands (::error file=…,line=…::…), \
+            which show each problem on the blueprint's line in a pull request; --format sarif \
+            prints a SARIF 2.1.0 log for code-scanning tools.
+
             Examples:
               kubeprint validate blueprint.json
               kubeprint validate --format json blueprints/*.json
+              kubeprint validate --format github blueprints/*.json
+              kubeprint validate --format sarif blueprints/*.json > kubeprint.sarif
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, github, sarif
     }
 
     @Argument(help: ArgumentHelp("Blueprint files to check.", valueName: "blueprint"))
     var blueprints: [String]
 
-    @Option(help: "Output format: text for people, json for CI.")
+    @Option(help: "Output format: text for people, json for scripts, github for GitHub Actions annotations, sarif for code scanning.")
     var format: Format = .text
 
     init() {}
@@ -60,6 +66,14 @@ struct Validate: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(reports)
             console.out(String(decoding: data, as: UTF8.self))
+        case .github:
+            for report in reports {
+                report.diagnostics.forEach { console.out(GitHubAnnotations.command(for: $0, file: report.file)) }
+            }
+        case .sarif:
+            let log = SARIFLog.document(toolVersion: Kubeprint.configuration.version,
+                                        diagnostics: reports.flatMap { report in report.diagnostics.map { ($0, report.file) } })
+            console.out(JSONWriter(pretty: true).write(log), terminator: "")
         case .text:
             for report in reports {
                 report.diagnostics.forEach { console.out($0.description) }

