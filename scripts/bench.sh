@@ -16,3 +16,4 @@ fi
 .build/release/kubeprint bench faas --requests 100000,1000000,10000000
 .build/release/kubeprint bench engine
 .build/release/kubeprint bench yaml
+.build/release/kubeprint bench deployer
