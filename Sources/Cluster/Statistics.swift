@@ -41,14 +41,54 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
             mean = 0; p50 = 0; p95 = 0; p99 = 0; max = 0
             return
         }
-        let sorted = values.sorted()
+        // The three order statistics by selection, O(n), not a sort: the same values as
+        // interpolating in the sorted array (rank f·(n−1), between the lo-th and hi-th smallest).
+        var work = values
+        var from = 0
         func q(_ f: Double) -> Double {
-            let rank = f * Double(sorted.count - 1)
-            let lo = Int(rank.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
-            return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - Double(lo))
+            let rank = f * Double(work.count - 1)
+            let lo = Int(rank.rounded(.down))
+            Self.select(&work, lo, from: from)
+            from = lo
+            let low = work[lo]
+            guard lo + 1 < work.count else { return low }
+            var next = work[lo + 1]
+            for v in work[(lo + 1)...] where v < next { next = v }
+            return low + (next - low) * (rank - Double(lo))
         }
         mean = values.reduce(0, +) / Double(values.count)
-        p50 = q(0.5); p95 = q(0.95); p99 = q(0.99); max = sorted[sorted.count - 1]
+        p50 = q(0.5); p95 = q(0.95); p99 = q(0.99)
+        max = values.max() ?? 0
+    }
+
+    /// Puts the k-th smallest of `a[from...]` at index k, smaller ones before it and larger ones
+    /// after (Hoare's selection with a median-of-three pivot; deterministic).
+    static func select(_ a: inout [Double], _ k: Int, from: Int) {
+        var lo = from, hi = a.count - 1
+        while hi > lo {
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while pivot < a[j] { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                hi = j
+            } else if k >= i {
+                lo = i
+            } else {
+                return
+            }
+        }
     }
 
     public var description: String {

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Blueprint
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Manifests
 import Playground
 import YAML
@@ -88,22 +85,16 @@ struct Run: AsyncParsableCommand {
         guard let url = URL(string: "\(base)/playground/v1/namespaces/\(namespace)/runs") else {
             throw CommandFailure("'\(base)' is not a URL", hint: "give --server http://HOST:PORT")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(JSONWriter(pretty: false).write(.object(body)).utf8)
-        request.timeoutInterval = 600
-        let data: Data
-        let response: URLResponse
+        let reply: PlainHTTP.Reply
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            reply = try await PlainHTTP.post(url, body: Data(JSONWriter(pretty: false).write(.object(body)).utf8), contentType: "application/json", timeout: 600)
         } catch {
-            throw CommandFailure("cannot reach the playground at \(base): \(error.localizedDescription)",
+            throw CommandFailure("cannot reach the playground at \(base): \(error)",
                                  hint: "start it with `kubeprint serve` (or give --server / --kubeconfig)")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = String(decoding: reply.body, as: UTF8.self)
         let answer = try? JSONParser(recordsPositions: false).parse(text).root
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let status = reply.status
         guard status == 200, let result = answer else {
             let message = answer?["message"]?.string ?? answer?["error"]?["message"]?.string ?? text
             throw CommandFailure("the playground refused the runs (HTTP \(status)): \(message)", hint: nil)

@@ -64,6 +64,15 @@ struct DeployerLiveTests {
         #expect(status == "ready")
         let runs = try await Self.send("POST", server.url + "/deployments/\(id)/runs", token: jwt, body: Data(#"{"runs": 10}"#.utf8))
         #expect(runs.status == 200, "\(runs.body)")
+        // kubeprint run against the same namespace, over its own small HTTP client.
+        let folder = root.appendingPathComponent("news")
+        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", folder.path, "-q"]).status == 0)
+        let ns = try #require(first.json["namespace"] as? String)
+        let run = try Binary.kubeprint(["run", folder.path, "-n", ns, "--server", server.url, "--runs", "10", "--json"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("\"runs\""), "\(run.stdout)")
+        let refused = try Binary.kubeprint(["run", folder.path, "-n", "no-such-namespace", "--server", server.url])
+        #expect(refused.status == 1 && refused.stderr.contains("HTTP 404"), "\(refused.stderr)")
 
         // A large deploy, killed once the store knows of it.
         #expect(try await Self.send("PUT", server.url + "/solutions/chain/revisions/1", token: jwt, body: Self.chain(600)).status == 201)

@@ -1,0 +1,38 @@
+@testable import Cluster
+import Testing
+
+@Suite("percentiles by selection")
+struct PercentilesTests {
+    /// The definition: interpolate at rank f·(n−1) in the sorted values.
+    static func sorted(_ values: [Double], _ f: Double) -> Double {
+        let s = values.sorted()
+        let rank = f * Double(s.count - 1)
+        let lo = Int(rank.rounded(.down)), hi = min(lo + 1, s.count - 1)
+        return s[lo] + (s[hi] - s[lo]) * (rank - Double(lo))
+    }
+
+    @Test("selection gives exactly what sorting gives, with ties, runs and tiny arrays")
+    func sameAsSorting() {
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        for trial in 0..<400 {
+            let n = trial < 10 ? trial + 1 : Int(next() % 3000) + 1
+            let values: [Double] = (0..<n).map { i in
+                switch trial % 4 {
+                case 0: return Double(next() % 1000) / 7
+                case 1: return Double(next() % 5)  // many ties
+                case 2: return Double(i)  // already sorted
+                default: return Double(n - i) * 0.5  // reversed
+                }
+            }
+            let p = Percentiles(values)
+            #expect(p.p50 == Self.sorted(values, 0.5), "trial \(trial)")
+            #expect(p.p95 == Self.sorted(values, 0.95), "trial \(trial)")
+            #expect(p.p99 == Self.sorted(values, 0.99), "trial \(trial)")
+            #expect(p.max == values.max())
+        }
+    }
+}
