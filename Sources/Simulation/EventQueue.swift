@@ -26,13 +26,15 @@ public struct EventQueue<Event> {
 
     public init() {}
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
+    @inlinable public var count: Int { heap.count }
+    @inlinable public var isEmpty: Bool { heap.isEmpty }
     /// Events scheduled so far (popped or not).
     public var scheduledCount: UInt64 { nextSequence }
 
     /// The time of the next event, or `nil` when none is left.
-    public var nextTime: SimTime? { heap.first.map { SimTime(ticks: $0.time) } }
+    /// Inlinable so the simulator's loop gets a specialised copy (an unspecialised one looked up
+    /// the generic entry type's metadata on every event).
+    @inlinable public var nextTime: SimTime? { heap.isEmpty ? nil : SimTime(ticks: heap[0].time) }
 
     public mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(n) }
 
