@@ -108,6 +108,9 @@ public struct ClusterSimulator {
     public var onEvent: ((ClusterEventRecord) -> Void)?
     /// Receives every finished request (completed or failed); `nil` to keep none.
     public var onRequest: ((RequestRecord) -> Void)?
+    /// Receives, at every FaaS monitor tick, each node's CPU utilisation (0…1) since the last
+    /// tick: (time in seconds, node name, utilisation); only nodes up are reported.
+    public var onNodeUtilization: ((Double, String, Double) -> Void)?
 
     public init(scenario: ClusterScenario) throws {
         self.scenario = scenario

@@ -60,7 +60,7 @@ struct Deploy: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seed.")
     var seed: UInt64 = 1
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json and the metrics CSV files (as simulate --output does) to DIR.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, the metrics CSV files and report.html (as simulate --output does) to DIR.", valueName: "dir"))
     var output: String?
 
     @Flag(name: .shortAndLong, help: "No progress display.")
@@ -135,6 +135,8 @@ struct Deploy: AsyncParsableCommand {
         }
         let (scenario, _) = Playground.deploy(manifests, on: base, options: options)
         var sim = try ClusterSimulator(scenario: scenario)
+        let collector = output.map { _ in ReportCollector(scenario: scenario) }
+        if let collector { collector.attach(to: &sim) }
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: .infinity)
         sim.run(every: 200_000) { now in
             progress.update(now)
@@ -149,7 +151,18 @@ struct Deploy: AsyncParsableCommand {
                                        pending: sim.notRunning().filter { !$0.reason.contains("waiting") }))
         if let faas { console.out(FaaSReport.text(faas)) }
         if let output {
-            try ClusterReport.writeMetrics(of: sim, to: output, scenario: "playground", seed: seed, inputs: inputs)
+            var command = ["kubeprint", "deploy", Simulate.shellQuoted(solution), "--seed", String(seed), "--runs", String(runs), "--rate", String(rate),
+                           "--image-size", Simulate.shellQuoted(imageSize), "--exec-time", Simulate.shellQuoted(execTime), "--setup", Simulate.shellQuoted(setup)]
+            if let namespace { command += ["-n", namespace] }
+            if let cluster { command += ["--cluster", Simulate.shellQuoted(cluster)] }
+            if let start { command += ["--start", Simulate.shellQuoted(start)] }
+            let context = ReportPage.Context(
+                scenario: "playground: \(manifests.pipelineName)", seed: seed, command: command.joined(separator: " "),
+                parameters: [("solution", solution), ("namespace", options.namespace), ("cluster", cluster ?? "the default four-node playground"),
+                             ("nodes", "\(scenario.nodes.count)"), ("deployments", "\(manifests.workloads.count)"),
+                             ("runs", "\(options.runs) at \(rate) per second from \(options.start.fixed(2)) s"), ("image size", imageSize),
+                             ("execution time", "lognormal around \(execTime)"), ("setup", setup)] + notes.map { ("note", $0) })
+            try ClusterReport.writeMetrics(of: sim, to: output, scenario: "playground", seed: seed, inputs: inputs, collector: collector, context: context)
         }
         var problems = Playground.problems(solution: manifests, simulator: sim, options: options)
         if options.runs == 0 && runs > 0 && problems.isEmpty { problems.append("not every Deployment became available, so no run was sent") }

@@ -37,7 +37,7 @@ struct Simulate: AsyncParsableCommand {
     @Flag(help: "With --replay: print the final state (every object, one JSON line each).")
     var printState = false
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv, replica-utilization.csv and nodes.csv to DIR.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, functions.csv, replicas.csv, scaling.csv, utilization.csv, replica-utilization.csv, nodes.csv and report.html (charts of the run, one self-contained page) to DIR.", valueName: "dir"))
     var output: String?
 
     @Option(help: ArgumentHelp("Stream every finished request to FILE (CSV).", valueName: "file"))
@@ -141,6 +141,9 @@ struct Simulate: AsyncParsableCommand {
             requestLog = w
             sim.onRequest = { w.write($0) }
         }
+        // The report's data is binned while the run goes, so it stays small.
+        let collector = output.map { _ in ReportCollector(scenario: file.cluster) }
+        if let collector { collector.attach(to: &sim) }
         let explanation: String?
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1, limit: limit)
         sim.run(until: limit, every: 200_000) { now in
@@ -163,7 +166,8 @@ struct Simulate: AsyncParsableCommand {
         }
         if let output {
             try ClusterReport.writeMetrics(of: sim, to: output, scenario: file.name, seed: file.cluster.seed,
-                                           inputs: inputs, alongside: outputFiles.map(\.path))
+                                           inputs: inputs, alongside: outputFiles.map(\.path),
+                                           collector: collector, context: reportContext(file: file, limit: limit))
         }
         try writer?.finish()
         try requestLog?.finish()
@@ -184,6 +188,30 @@ struct Simulate: AsyncParsableCommand {
 }
 
 extension Simulate {
+    /// What report.html says about the run and how to run it again.
+    func reportContext(file: ScenarioFile, limit: SimTime) -> ReportPage.Context {
+        var command = ["kubeprint", "simulate", Self.shellQuoted(scenario ?? ""), "--seed", String(file.cluster.seed)]
+        if let until { command += ["--until", Self.shellQuoted(until)] }
+        let c = file.cluster
+        var parameters: [(name: String, value: String)] = [
+            ("nodes", "\(c.nodes.count)" + (c.nodeAdditions.isEmpty ? "" : " (+\(c.nodeAdditions.count) joining later)")),
+            ("images", "\(c.images.count)"), ("registries", c.registries.map(\.name).joined(separator: ", ")),
+            ("pods", "\(c.pods.count)"), ("node failures", "\(c.failures.count)"),
+            ("functions", "\(c.functions.count)"), ("workloads", "\(c.workloads.count)"), ("pipelines", "\(c.pipelines.count)"),
+            ("until", limit == .infinity ? "when nothing is left to do" : limit.description),
+        ]
+        if !c.functions.isEmpty { parameters.append(("monitor interval", "\(c.monitorInterval) s")) }
+        let text = FileManager.default.fileExists(atPath: scenario ?? "") ? (try? String(contentsOfFile: scenario ?? "", encoding: .utf8)) : nil
+        return ReportPage.Context(scenario: file.name, seed: file.cluster.seed, command: command.joined(separator: " "),
+                                  parameters: parameters, scenarioText: text)
+    }
+
+    /// `text` quoted for a POSIX shell when it needs it.
+    static func shellQuoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// The files a scenario refers to (`file:` of traces and Azure tables, relative to the
     /// scenario's folder): inputs that no output may overwrite.
     static func referencedFiles(of scenario: String) -> [String] {

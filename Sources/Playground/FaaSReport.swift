@@ -118,7 +118,7 @@ public final class RequestLogWriter {
 extension ClusterReport {
     /// The files ``writeMetrics(of:to:scenario:seed:inputs:alongside:)`` writes.
     public static let metricsFiles = ["summary.json", "nodes.csv", "functions.csv", "replicas.csv", "scaling.csv",
-                                      "utilization.csv", "replica-utilization.csv"]
+                                      "utilization.csv", "replica-utilization.csv", "report.html"]
 
     /// The file in every metrics folder kubeprint writes. Only a folder holding it counts as
     /// kubeprint's, so a user's own `nodes.csv` or `summary.json` is never taken for metrics.
@@ -161,13 +161,15 @@ extension ClusterReport {
         }
     }
 
-    /// Writes a run's metrics into `directory`: summary.json and nodes.csv, and with functions
-    /// functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
+    /// Writes a run's metrics into `directory`: summary.json, nodes.csv and report.html (the
+    /// charts of ``ReportPage``, from what `collector` gathered during the run), and with
+    /// functions functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
     /// Each file is written whole (aside, then renamed), with the marker
     /// (``metricsMarkerName``) first; metrics files of an earlier run that this run does not
     /// write are removed, so the folder describes one run. No other file is touched.
     public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64,
-                                    inputs: [String] = [], alongside: [String] = []) throws
+                                    inputs: [String] = [], alongside: [String] = [],
+                                    collector: ReportCollector? = nil, context: ReportPage.Context? = nil) throws
     {
         try checkMetricsFolder(directory, inputs: inputs, alongside: alongside)
         do {
@@ -193,6 +195,9 @@ extension ClusterReport {
             try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
             try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
         }
+        let page = ReportPage.html(of: sim, collector: collector,
+                                   context: context ?? ReportPage.Context(scenario: scenario, seed: seed, command: "kubeprint simulate \(scenario) --seed \(seed)"))
+        try write("report.html", page)
         for stale in metricsFiles where !written.contains(stale) {
             unlink((directory as NSString).appendingPathComponent(stale))
         }

@@ -704,6 +704,7 @@ extension ClusterSimulator {
             advanceNodeUsage(n, to: t)
             let u = dt > 0 ? min(1, (nodeTable.usage[n].busyIntegral - faas.monitorBusy[n]) / dt) : 0
             faas.monitorBusy[n] = nodeTable.usage[n].busyIntegral
+            onNodeUtilization?(t, nodeTable.nodes[n].spec.name, u)
             sum += u
             peak = max(peak, u)
             count += 1
