@@ -81,8 +81,28 @@ extension APIState {
                 warnings.append("no execution time for \(missingExec.joined(separator: ", ")) (annotation kubeprint.io/exec-time or --exec-time); assuming a 50 ms median")
             }
             var sim = try ClusterSimulator(scenario: scenario)
+            // "metrics": true asks for the metrics files and report.html of the runs as well
+            // (kubeprint run --output), drawn from what a collector gathers during the run.
+            let wantsMetrics = body["metrics"]?.bool == true
+            let collector = wantsMetrics ? ReportCollector(scenario: scenario) : nil
+            if let collector { collector.attach(to: &sim) }
             sim.run()
-            return runsResult(sim, solution: solution, namespace: ns, options: options, warnings: warnings)
+            var result = runsResult(sim, solution: solution, namespace: ns, options: options, warnings: warnings)
+            if wantsMetrics, case .object(var object) = result {
+                let command = body["command"]?.string ?? "kubeprint run SOLUTION -n \(ns) --runs \(runs) --rate \(rate)"
+                let context = ReportPage.Context(
+                    scenario: "playground namespace \(ns): \(solution.pipelineName)", seed: scenario.seed, command: command,
+                    parameters: [("namespace", ns), ("nodes", "\(scenario.nodes.count) (the playground's)"), ("deployments", "\(solution.workloads.count)"),
+                                 ("runs", "\(runs) at \(rate) per second from \(options.start.fixed(2)) s, when every Deployment of the copy is available"),
+                                 ("note", "the runs are simulated on a copy of the namespace's Deployments on the playground's nodes; the same playground and namespace give the same page")]
+                        + warnings.map { ("warning", $0) })
+                let files = try ClusterReport.metricsContents(of: sim, scenario: "playground", seed: scenario.seed, collector: collector, context: context)
+                var metrics = JSONObject()
+                for file in files { metrics[file.name] = .string(file.text) }
+                object["metrics"] = .object(metrics)
+                result = .object(object)
+            }
+            return result
         } catch let e as APIError {
             throw e
         } catch {

@@ -68,13 +68,31 @@ enum PlainHTTP {
         }
         var answer = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        while !isComplete(answer) {
             let n = read(fd, &buffer, buffer.count)
-            if n < 0 { throw Failure(description: "no answer from \(host):\(port) within \(Int(timeout)) s") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "no answer from \(host):\(port) within \(Int(timeout)) s")
+            }
             if n == 0 { break }
             answer.append(contentsOf: buffer[0..<n])
         }
         return try parse(answer)
+    }
+
+    /// Whether `answer` holds a whole HTTP answer by its own framing (Content-Length, or the
+    /// last chunk), so the client does not depend on the server closing the connection.
+    static func isComplete(_ answer: Data) -> Bool {
+        guard let end = answer.range(of: Data("\r\n\r\n".utf8)) else { return false }
+        let fields = String(decoding: answer[answer.startIndex..<end.lowerBound], as: UTF8.self).lowercased().components(separatedBy: "\r\n").dropFirst()
+        if fields.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.contains("chunked") }) {
+            return answer[end.upperBound...].range(of: Data("\r\n0\r\n\r\n".utf8)) != nil
+                || answer[end.upperBound...].starts(with: Data("0\r\n\r\n".utf8))
+        }
+        if let length = fields.first(where: { $0.hasPrefix("content-length:") }).flatMap({ Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) }) {
+            return answer.distance(from: end.upperBound, to: answer.endIndex) >= length
+        }
+        return false
     }
 
     /// Status and body of an HTTP/1.1 answer (Content-Length, chunked, or up to the close).

@@ -47,6 +47,9 @@ struct Run: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Median time a model takes per call when its Deployment has no kubeprint.io/exec-time annotation.", valueName: "duration"))
     var execTime: String?
 
+    @Option(name: [.short, .long], help: ArgumentHelp("Write summary.json, the metrics CSV files and report.html of the runs (as simulate --output does) to DIR.", valueName: "dir"))
+    var output: String?
+
     @Flag(help: "Print the playground's answer as JSON.")
     var json = false
 
@@ -59,6 +62,9 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--exec-time '\(execTime)' is not a duration (examples: 50ms, 2s)")
         }
         guard KubernetesName.isValid(namespace) else { throw ValidationError("--namespace '\(namespace)' is not a valid namespace name") }
+        if output == OutputPaths.standardOutput {
+            throw ValidationError("--output cannot be standard output ('-'): it writes several files; give a folder")
+        }
     }
 
     func run() async throws {
@@ -78,6 +84,14 @@ struct Run: AsyncParsableCommand {
             throw CommandFailure("'\(solution)' is not a solution folder", hint: "give the folder kubeprint convert wrote (it holds blueprint.json and deploy.sh)")
         }
         let dockerinfo = folder.appendingPathComponent("dockerinfo.json").path
+        // The output is checked before the runs are sent, so a bad path costs no simulation.
+        if let output {
+            try ClusterReport.checkMetricsFolder(output, inputs: [solution, blueprintPath, dockerinfo])
+            body["metrics"] = .bool(true)
+            var command = ["kubeprint", "run", Simulate.shellQuoted(solution), "-n", namespace, "--runs", String(runs), "--rate", String(rate)]
+            if let execTime { command += ["--exec-time", Simulate.shellQuoted(execTime)] }
+            body["command"] = .string((command + ["--output", Simulate.shellQuoted(output)]).joined(separator: " "))
+        }
         if let text = try? String(contentsOfFile: dockerinfo, encoding: .utf8), let value = try? JSONParser(recordsPositions: false).parse(text).root {
             body["dockerinfo"] = value
         }
@@ -99,8 +113,20 @@ struct Run: AsyncParsableCommand {
             let message = answer?["message"]?.string ?? answer?["error"]?["message"]?.string ?? text
             throw CommandFailure("the playground refused the runs (HTTP \(status)): \(message)", hint: nil)
         }
+        if let output {
+            guard let metrics = result["metrics"]?.object else {
+                throw CommandFailure("the playground sent no metrics files for --output", hint: "the server is older than this kubeprint; run both from one build")
+            }
+            let files = metrics.members.compactMap { m in m.value.string.map { (name: m.key, text: $0) } }
+            try ClusterReport.writeMetrics(files, to: output, inputs: [solution, blueprintPath, dockerinfo])
+        }
         if json {
-            console.out(JSONWriter().write(result), terminator: "")
+            var shown = result
+            if case .object(var object) = result, output != nil {
+                object["metrics"] = nil
+                shown = .object(object)
+            }
+            console.out(JSONWriter().write(shown), terminator: "")
             return
         }
         for w in result["warnings"]?.array ?? [] { if let w = w.string { console.warning(w) } }

@@ -161,16 +161,48 @@ extension ClusterReport {
         }
     }
 
-    /// Writes a run's metrics into `directory`: summary.json, nodes.csv and report.html (the
-    /// charts of ``ReportPage``, from what `collector` gathered during the run), and with
-    /// functions functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
-    /// Each file is written whole (aside, then renamed), with the marker
-    /// (``metricsMarkerName``) first; metrics files of an earlier run that this run does not
-    /// write are removed, so the folder describes one run. No other file is touched.
+    /// A run's metrics files, by name: summary.json, nodes.csv and report.html (the charts of
+    /// ``ReportPage``, from what `collector` gathered during the run), and with functions
+    /// functions.csv, replicas.csv, scaling.csv, utilization.csv and replica-utilization.csv.
+    public static func metricsContents(of sim: ClusterSimulator, scenario: String, seed: UInt64,
+                                       collector: ReportCollector? = nil, context: ReportPage.Context? = nil) throws -> [(name: String, text: String)]
+    {
+        var files: [(name: String, text: String)] = []
+        let summary = sim.summary()
+        let faas = sim.faasSummary()
+        files.append(("summary.json", try json(summary, scenario: scenario, seed: seed, faas: faas)))
+        files.append(("nodes.csv", nodesCSV(summary)))
+        if let faas {
+            files.append(("functions.csv", FaaSReport.functionsCSV(faas)))
+            files.append(("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline)))
+            files.append(("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords)))
+            files.append(("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline)))
+            files.append(("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline)))
+        }
+        let page = ReportPage.html(of: sim, collector: collector,
+                                   context: context ?? ReportPage.Context(scenario: scenario, seed: seed, command: "kubeprint simulate \(scenario) --seed \(seed)"))
+        files.append(("report.html", page))
+        return files
+    }
+
+    /// Writes a run's metrics into `directory` (see ``metricsContents(of:scenario:seed:collector:context:)``).
     public static func writeMetrics(of sim: ClusterSimulator, to directory: String, scenario: String, seed: UInt64,
                                     inputs: [String] = [], alongside: [String] = [],
                                     collector: ReportCollector? = nil, context: ReportPage.Context? = nil) throws
     {
+        try checkMetricsFolder(directory, inputs: inputs, alongside: alongside)
+        let files = try metricsContents(of: sim, scenario: scenario, seed: seed, collector: collector, context: context)
+        try writeMetrics(files, to: directory, inputs: inputs, alongside: alongside)
+    }
+
+    /// Writes metrics files (names from ``metricsFiles`` only) into `directory`. Each file is
+    /// written whole (aside, then renamed), with the marker (``metricsMarkerName``) first;
+    /// metrics files of an earlier run that this run does not write are removed, so the folder
+    /// describes one run. No other file is touched.
+    public static func writeMetrics(_ files: [(name: String, text: String)], to directory: String, inputs: [String] = [], alongside: [String] = []) throws {
+        for file in files where !metricsFiles.contains(file.name) {
+            throw ManifestError(.output, "'\(file.name)' is not a metrics file", hint: "metrics folders hold only \(metricsFiles.joined(separator: ", "))")
+        }
         try checkMetricsFolder(directory, inputs: inputs, alongside: alongside)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -184,20 +216,7 @@ extension ClusterReport {
             written.insert(name)
         }
         try write(metricsMarkerName, metricsMarkerText)
-        let summary = sim.summary()
-        let faas = sim.faasSummary()
-        try write("summary.json", try json(summary, scenario: scenario, seed: seed, faas: faas))
-        try write("nodes.csv", nodesCSV(summary))
-        if let faas {
-            try write("functions.csv", FaaSReport.functionsCSV(faas))
-            try write("replicas.csv", FaaSReport.replicasCSV(sim.replicaTimeline))
-            try write("scaling.csv", FaaSReport.scalingCSV(sim.scalingRecords))
-            try write("utilization.csv", FaaSReport.utilizationCSV(sim.utilizationTimeline))
-            try write("replica-utilization.csv", FaaSReport.replicaUtilizationCSV(sim.replicaUtilizationTimeline))
-        }
-        let page = ReportPage.html(of: sim, collector: collector,
-                                   context: context ?? ReportPage.Context(scenario: scenario, seed: seed, command: "kubeprint simulate \(scenario) --seed \(seed)"))
-        try write("report.html", page)
+        for file in files { try write(file.name, file.text) }
         for stale in metricsFiles where !written.contains(stale) {
             unlink((directory as NSString).appendingPathComponent(stale))
         }

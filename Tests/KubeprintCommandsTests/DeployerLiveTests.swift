@@ -73,6 +73,21 @@ struct DeployerLiveTests {
         #expect(run.stdout.contains("\"runs\""), "\(run.stdout)")
         let refused = try Binary.kubeprint(["run", folder.path, "-n", "no-such-namespace", "--server", server.url])
         #expect(refused.status == 1 && refused.stderr.contains("HTTP 404"), "\(refused.stderr)")
+        // --output: the runs' metrics and report.html; the same playground state gives the same page.
+        let metrics = root.appendingPathComponent("metrics")
+        var pages: [String] = []
+        for _ in 0..<2 {
+            let withReport = try Binary.kubeprint(["run", folder.path, "-n", ns, "--server", server.url, "--runs", "20", "--output", metrics.path])
+            #expect(withReport.status == 0, "\(withReport.stdout)\(withReport.stderr)")
+            pages.append((try? String(contentsOf: metrics.appendingPathComponent("report.html"), encoding: .utf8)) ?? "")
+        }
+        let written = try FileManager.default.contentsOfDirectory(atPath: metrics.path).sorted()
+        #expect(written.contains("report.html") && written.contains("summary.json") && written.contains("functions.csv") && written.contains(".kubeprint-metrics"), "\(written)")
+        #expect(pages[0] == pages[1] && pages[0].hasPrefix("<!DOCTYPE html>"))
+        #expect(pages[0].contains("playground namespace \(ns)") && pages[0].contains("data-chart=\"replicas\"") && pages[0].contains("--output"))
+        let intoSolution = try Binary.kubeprint(["run", folder.path, "-n", ns, "--server", server.url, "--output", folder.path])
+        #expect(intoSolution.status == 1 && intoSolution.stderr.contains("--output"), "the solution folder is not a metrics folder: \(intoSolution.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.html").path))
 
         // A large deploy, killed once the store knows of it.
         #expect(try await Self.send("PUT", server.url + "/solutions/chain/revisions/1", token: jwt, body: Self.chain(600)).status == 201)

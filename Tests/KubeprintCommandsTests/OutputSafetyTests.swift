@@ -161,7 +161,7 @@ struct OutputSafetyTests {
             #expect(r.status == 0, "\(r.stderr)")
         }
         // The marker file is what lets the second run rewrite the folder.
-        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "events.csv", "nodes.csv", "summary.json"])
+        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "events.csv", "nodes.csv", "report.html", "summary.json"])
         #expect(try Self.fm.contentsOfDirectory(atPath: root.path) == ["m"])
     }
 
@@ -195,7 +195,7 @@ struct OutputSafetyTests {
         let scenario = Fixtures.packageRoot.appendingPathComponent("scenarios/node-density.yaml").path
         let again = try Binary.kubeprint(["simulate", scenario, "-q", "--output", out])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "nodes.csv", "summary.json"])
+        #expect(try Self.fm.contentsOfDirectory(atPath: out).sorted() == [".kubeprint-metrics", "nodes.csv", "report.html", "summary.json"])
         #expect(try Fixtures.text(URL(fileURLWithPath: out + "/summary.json")) != firstSummary)
         #expect(try Self.fm.contentsOfDirectory(atPath: root.path) == ["m"])
     }

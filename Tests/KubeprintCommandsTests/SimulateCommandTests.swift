@@ -85,8 +85,8 @@ struct SimulateFaaSCommandTests {
         #expect(r.stdout.contains("cold start"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         // .kubeprint-metrics marks the folder as kubeprint's, so a later run may rewrite it.
-        #expect(files == [".kubeprint-metrics", "functions.csv", "nodes.csv", "replica-utilization.csv", "replicas.csv", "scaling.csv",
-                          "summary.json", "utilization.csv"])
+        #expect(files == [".kubeprint-metrics", "functions.csv", "nodes.csv", "replica-utilization.csv", "replicas.csv", "report.html",
+                          "scaling.csv", "summary.json", "utilization.csv"])
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
         let faas = summary?["faas"] as? [String: Any]
         #expect((faas?["functions"] as? [Any])?.count == 5)

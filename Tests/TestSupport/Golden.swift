@@ -116,9 +116,17 @@ public enum Binary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
+    /// A child that has not exited after `timeout` seconds is killed and the run throws, so a
+    /// hung program fails its test instead of stalling the whole suite.
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: String
+        public var seconds: Double
+        public var description: String { "\(command) did not exit within \(Int(seconds)) s and was killed" }
+    }
+
     /// Runs `executable` with `arguments`, returning its exit status and output.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: URL? = nil) throws -> Result
+                           currentDirectory: URL? = nil, timeout: Double = 300) throws -> Result
     {
         let process = Process()
         process.executableURL = executable
@@ -132,6 +140,16 @@ public enum Binary {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A watchdog on wall time (not virtual time): it kills a child that hangs.
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var killed = false
+        let pid = process.processIdentifier
+        DispatchQueue.global().async {
+            if finished.wait(timeout: .now() + timeout) == .timedOut {
+                killed = true
+                kill(pid, SIGKILL)
+            }
+        }
         // Read both pipes to the end before waiting, so a full pipe cannot block the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
@@ -143,6 +161,10 @@ public enum Binary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        finished.signal()
+        if killed {
+            throw TimedOut(command: ([executable.lastPathComponent] + arguments.prefix(3)).joined(separator: " "), seconds: timeout)
+        }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -45,6 +45,7 @@ public struct ChartAxis: Sendable {
 func decimalLog(_ x: Double) -> Double {
     // ln(x) / ln(10) by series-free means: Foundation-free and the same everywhere.
     guard x > 0 else { return -300 }
+    guard x.isFinite else { return 308 }
     var m = x, e = 0.0
     while m >= 10 { m /= 10; e += 1 }
     while m < 1 { m *= 10; e -= 1 }
@@ -206,10 +207,11 @@ public enum Charts {
             }
             svg.polyline(points.map { (f.x(x, $0.x), f.y(axis, $0.y)) }, cls: "series \(s.colour)", title: s.name)
         }
-        for r in references {
+        // Labels one below the other, so close percentiles stay readable.
+        for (i, r) in references.enumerated() {
             let px = f.x(x, r.x)
             svg.line(px, f.top, px, f.top + f.plotHeight, cls: "reference", title: r.label)
-            svg.text(px + 3, f.top + 11, r.label, cls: "reference-label")
+            svg.text(px + 3, f.top + 11 + 13 * Double(i), r.label, cls: "reference-label")
         }
         if !markers.isEmpty {
             svg.raw("<g class=\"markers\">")
@@ -239,10 +241,10 @@ public enum Charts {
                      title: "\(SVGFormat.duration(b.lower))–\(SVGFormat.duration(b.upper)): \(b.count) requests")
         }
         svg.raw("</g>")
-        for r in references {
+        for (i, r) in references.enumerated() {
             let px = f.x(xAxis, r.x)
             svg.line(px, f.top, px, f.top + f.plotHeight, cls: "reference", title: r.label)
-            svg.text(px + 3, f.top + 11, r.label.split(separator: " ").first.map(String.init) ?? r.label, cls: "reference-label")
+            svg.text(px + 3, f.top + 11 + 13 * Double(i), r.label.split(separator: " ").first.map(String.init) ?? r.label, cls: "reference-label")
         }
         return svg.render(label: label, kind: "histogram")
     }

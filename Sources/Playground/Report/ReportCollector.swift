@@ -35,6 +35,7 @@ public struct TimeBins: Sendable {
 
     /// Adds `amount` to the bin holding `t`.
     public mutating func add(_ amount: Double, at t: Double) {
+        guard t.isFinite, amount.isFinite else { return }
         let t = max(0, t)
         grow(to: t)
         values[min(values.count - 1, Int((t / width).rounded(.down)))] += amount
@@ -43,7 +44,7 @@ public struct TimeBins: Sendable {
     /// Adds the integral of a constant `value` over `from…to`, split over the bins it covers.
     public mutating func integrate(_ value: Double, from: Double, to: Double) {
         let from = max(0, from)
-        guard to > from else { return }
+        guard to > from, to.isFinite, value.isFinite else { return }
         grow(to: to)
         var t = from
         while t < to {

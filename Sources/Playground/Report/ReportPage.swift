@@ -123,15 +123,17 @@ public enum ReportPage {
                 let load = bins.values.indices.map { i in (x: (Double(i) + 0.5) * bins.width, y: bins.values[i] / max(1e-9, bins.coverage(i))) }
                 series.append(ChartSeries(name: "offered load (req/s, per \(SVGFormat.duration(bins.width)))", colour: "c1", points: load, rightAxis: true))
             }
-            let records = decisions[f.name] ?? []
+            // Every evaluation is counted; the ones that changed the replica count are marked.
+            let evaluations = decisions[f.name] ?? []
+            let records = evaluations.filter { $0.from != $0.to }
             let shown = records.count > maxMarkers ? stride(from: 0, to: records.count, by: Int((Double(records.count) / Double(maxMarkers)).rounded(.up))).map { records[$0] } : records
             let markers = shown.map { r in
                 ChartMarker(x: r.time, y: Double(r.to),
                             title: "t=\(r.time.fixed(3)) s: \(r.from) → \(r.to) replicas (\(r.scaler)); \(r.reason); inputs: \(r.arrivals) arrivals in \(r.interval.fixed(3)) s, \(r.readyReplicas) ready, average concurrency \(r.averageConcurrency.fixed(3))",
-                            up: r.to >= r.from)
+                            up: r.to > r.from)
             }
-            out += "<h3>\(e(f.name)) <span class=\"muted\">[\(e(f.scaler))] max \(f.maxReplicas) replicas, \(records.count) scaling decisions\(records.count > shown.count ? " (\(shown.count) marked)" : "")</span></h3>"
-            out += Charts.legend(series.map { ($0.name, $0.colour) } + [("scaling decision (hover: inputs)", "marker")])
+            out += "<h3>\(e(f.name)) <span class=\"muted\">[\(e(f.scaler))] max \(f.maxReplicas) replicas, \(evaluations.count) scaler evaluations, \(records.count) changed the replicas\(records.count > shown.count ? " (\(shown.count) marked)" : "")</span></h3>"
+            out += Charts.legend(series.map { ($0.name, $0.colour) } + [("scale up / down (hover: the scaler's inputs)", "marker")])
             out += "<figure data-function=\"\(e(f.name))\">" + Charts.line(label: "replicas and offered load of \(f.name)", series: series, xLabel: "time (s)",
                                                                             yLabel: "replicas", rightLabel: "offered load (req/s)", markers: markers,
                                                                             xAxis: xAxis, kind: "replicas") + "</figure>"
@@ -226,15 +228,17 @@ public enum ReportPage {
                 let start = Double(i) * bins.width, cover = bins.coverage(i)
                 guard cover > 0 else { continue }
                 let mean = v / cover
-                var t = start
-                while t < start + cover - 1e-12 {
-                    let col = min(columns - 1, Int((t / width).rounded(.down)))
-                    let until = min(start + cover, Double(col + 1) * width)
-                    let dt = max(until - t, 1e-12)
-                    sums[col] += mean * dt
-                    covered[col] += dt
-                    t = until
-                    if col == columns - 1 && until >= start + cover { break }
+                // The bin's interval, clipped to the drawn time range, spread over the columns
+                // it overlaps (a bounded loop over column indices, whatever the rounding).
+                let a = min(start, end), b = min(start + cover, end)
+                guard b > a else { continue }
+                let first = min(columns - 1, max(0, Int((a / width).rounded(.down))))
+                let last = min(columns - 1, max(first, Int((b / width).rounded(.down))))
+                for col in first...last {
+                    let overlap = min(b, Double(col + 1) * width) - max(a, Double(col) * width)
+                    guard overlap > 0 else { continue }
+                    sums[col] += mean * overlap
+                    covered[col] += overlap
                 }
             }
             for i in 0..<columns where covered[i] > 0 { row[i] = min(1, sums[i] / covered[i]) }
