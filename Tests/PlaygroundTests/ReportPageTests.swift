@@ -150,6 +150,32 @@ struct ReportPageTests {
         return String(rest[..<(rest.range(of: "</svg>")?.upperBound ?? rest.endIndex)])
     }
 
+    /// The heat map's cells: per row (by its y), the drawn width and the colour classes.
+    static func heatRows(_ heat: String) -> [String: (width: Double, classes: Set<String>)] {
+        var rows: [String: (width: Double, classes: Set<String>)] = [:]
+        guard let cells = heat.range(of: "<g class=\"cells\">") else { return rows }
+        let body = String(heat[cells.upperBound...])
+        for piece in body.components(separatedBy: "<rect ").dropFirst() {
+            guard piece.contains("class=\"h") else { continue }
+            func attribute(_ name: String) -> String? {
+                guard let r = piece.range(of: " \(name)=\"") ?? (piece.hasPrefix("\(name)=\"") ? piece.range(of: "\(name)=\"") : nil) else { return nil }
+                return String(piece[r.upperBound...].prefix { $0 != "\"" })
+            }
+            guard let y = attribute("y"), let width = attribute("width").flatMap(Double.init), let cls = attribute("class") else { continue }
+            rows[y, default: (0, [])].width += width
+            rows[y, default: (0, [])].classes.insert(cls)
+        }
+        return rows
+    }
+
+    /// Every node has a row, and every row is drawn over the same time range.
+    static func checkHeatMap(_ html: String, rows expected: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let rows = heatRows(chart(html, "heatmap"))
+        #expect(rows.count == expected, "heat map rows: \(rows.count) of \(expected)", sourceLocation: sourceLocation)
+        let widths = rows.values.map(\.width)
+        #expect((widths.min() ?? 0) > 100 && (widths.max() ?? 0) - (widths.min() ?? 0) < 2, "row widths \(widths)", sourceLocation: sourceLocation)
+    }
+
     @Test("every chart is on the page with data drawn and labelled axes; the same run gives the same bytes")
     func charts() throws {
         let html = try Self.page()
@@ -180,7 +206,9 @@ struct ReportPageTests {
         #expect(gantt.contains(">n-0<"))
         // Heat map of node use and energy per node.
         let heat = Self.chart(html, "heatmap")
-        #expect(Self.count(heat, "<rect") > 100 && heat.contains(">nodes<") && heat.contains(">time (s)<"))
+        #expect(heat.contains(">nodes<") && heat.contains(">time (s)<"))
+        Self.checkHeatMap(html, rows: 4)
+        #expect(Self.heatRows(heat).values.contains { $0.classes.count > 1 }, "some node's use changes colour over the run")
         let energy = Self.chart(html, "bars")
         #expect(Self.count(energy, "class=\"bar c1\"") == 4 && energy.contains(">energy (J)<"))
         // Failures and pending pods with reasons; reproduction.
@@ -202,8 +230,7 @@ struct ReportPageTests {
         _ = sim.run(until: .seconds(3_600))
         let html = ReportPage.html(of: sim, collector: collector, context: .init(scenario: name, seed: file.cluster.seed, command: "kubeprint simulate \(path)"))
         #expect(html.hasSuffix("</html>\n") || html.hasSuffix("</html>"))
-        let heat = Self.chart(html, "heatmap")
-        #expect(Self.count(heat, "<rect") > 10, "the heat map of \(name) has its cells drawn")
+        #expect(!Self.heatRows(Self.chart(html, "heatmap")).isEmpty, "the heat map of \(name) has its cells drawn")
         #expect(!html.contains("NaN") && !html.contains(/[^A-Za-z]inf[^A-Za-z]/), "no number in \(name)'s page is NaN or infinite")
     }
 
@@ -224,7 +251,7 @@ struct ReportPageTests {
         #expect(!html.contains("data-chart=\"replicas\""))
         #expect(Self.count(Self.chart(html, "gantt"), "class=\"span") >= 3)
         #expect(html.contains("CPU requested by the node"))
-        #expect(Self.count(Self.chart(html, "heatmap"), "<rect") > 50)
+        Self.checkHeatMap(html, rows: 3)
         #expect(html.contains("Pods not running at the end: 2"), "3 nodes of 4 CPUs hold 6 of the 8 two-CPU pods")
     }
 }
@@ -242,9 +269,14 @@ struct ReportBrowserTests {
         let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,2400", "--hide-scrollbars",
                      "--user-data-dir=\(root.appendingPathComponent("chromium").path)"]
-        let dump = try Binary.run(chromium, flags + ["--dump-dom", page.absoluteString], environment: ["HOME": root.path])
+        // With logging on standard error, Chromium prints every console message of the page
+        // (errors included) as a CONSOLE line: a page that loads cleanly prints none.
+        let dump = try Binary.run(chromium, flags + ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString], environment: ["HOME": root.path])
         #expect(dump.status == 0, "\(dump.stderr)")
+        let console = dump.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+        #expect(console.isEmpty, "the page logged: \(console.joined(separator: "\n"))")
         let dom = dump.stdout
+        #expect(!dom.contains("parsererror"))
         // The browser parsed the inline SVG as SVG: every chart is there with its drawn marks.
         for kind in ["replicas", "histogram", "cdf", "stacked", "gantt", "heatmap", "bars"] {
             let chart = ReportPageTests.chart(dom, kind)

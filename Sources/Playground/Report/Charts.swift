@@ -347,8 +347,12 @@ public enum Charts {
     }
 
     /// A heat map: rows × columns of values in 0…1 (`nil`: no data, e.g. the node was down).
+    /// Neighbouring cells of one row in the same colour are drawn as one rectangle, whose
+    /// hover text gives their time range and the lowest and highest value in it: a mostly idle
+    /// cluster costs a few rectangles per node, not one per column.
     public static func heatMap(label: String, rows: [String], values: [[Double?]], xAxis: ChartAxis, xLabel: String,
-                               yLabel: String, width: Double = 900, describe: (Int, Int, Double) -> String) -> String
+                               yLabel: String, width: Double = 900,
+                               describe: (_ row: Int, _ columns: ClosedRange<Int>, _ low: Double, _ high: Double) -> String) -> String
     {
         let columns = values.map(\.count).max() ?? 0
         let cell = rows.count > 100 ? 2.0 : rows.count > 40 ? 4.0 : 12.0
@@ -356,13 +360,23 @@ public enum Charts {
         let f = Frame(left: 130, right: 24, width: width, height: height)
         var svg = SVGCanvas(width: width, height: height)
         let cellWidth = f.plotWidth / Double(max(1, columns))
+        func level(_ v: Double) -> Int { min(9, max(0, Int((v * 10).rounded(.down)))) }
         svg.raw("<g class=\"cells\">")
         for (r, row) in values.enumerated() {
             let top = f.top + Double(r) * cell
-            for (c, value) in row.enumerated() {
-                guard let value else { continue }
-                let level = min(9, max(0, Int((value * 10).rounded(.down))))
-                svg.rect(f.left + Double(c) * cellWidth, top, cellWidth + 0.05, cell + 0.05, cls: "h\(level)", title: describe(r, c, value))
+            var c = 0
+            while c < row.count {
+                guard let value = row[c] else { c += 1; continue }
+                let colour = level(value)
+                var last = c, low = value, high = value
+                while last + 1 < row.count, let next = row[last + 1], level(next) == colour {
+                    last += 1
+                    low = min(low, next)
+                    high = max(high, next)
+                }
+                svg.rect(f.left + Double(c) * cellWidth, top, cellWidth * Double(last - c + 1) + 0.05, cell + 0.05, cls: "h\(colour)",
+                         title: describe(r, c...last, low, high))
+                c = last + 1
             }
             if cell >= 12 || r % 10 == 0 {
                 svg.text(f.left - 6, top + min(cell, 12) * 0.8, String(rows[r].prefix(18)), cls: "tick-label", anchor: .end)

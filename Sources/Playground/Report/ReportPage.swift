@@ -8,6 +8,9 @@ public enum ReportPage {
     public static let maxNodeRows = 200
     /// Most time columns of the heat map.
     public static let maxColumns = 300
+    /// Most functions given a replicas chart (those with the most requests; the others are
+    /// listed, and every function is in functions.csv).
+    public static let maxFunctionCharts = 24
     /// Most scaling decisions marked per function.
     public static let maxMarkers = 400
     /// The scenario's text is shown up to this size.
@@ -64,7 +67,7 @@ public enum ReportPage {
                 ("response time", "p50 \(SVGFormat.duration(faas.latency.p50)), p95 \(SVGFormat.duration(faas.latency.p95)), p99 \(SVGFormat.duration(faas.latency.p99)), max \(SVGFormat.duration(faas.latency.max))"),
                 ("utilisation", "mean \(pct(faas.meanUtilization)), peak node \(pct(faas.peakUtilization))"),
                 ("energy", "\(faas.energyJoules.fixed(0)) J (\((faas.energyJoules / 3600).fixed(2)) Wh)"),
-                ("scaling decisions", "\(faas.scalingDecisions)"),
+                ("scaler evaluations", "\(faas.scalingDecisions)"),
             ]
         }
         for (k, v) in facts { overview += "<tr><th>\(e(k))</th><td>\(e(v))</td></tr>" }
@@ -111,7 +114,14 @@ public enum ReportPage {
         var decisions: [String: [ScalingRecord]] = [:]
         for r in sim.scalingRecords { decisions[r.function, default: []].append(r) }
         let xAxis = ChartAxis.linear(0, max(runEnd, 1e-3), maxTicks: 10)
-        for f in faas.functions {
+        // The busiest functions, in the summary's order; ties keep that order.
+        let ranked = faas.functions.enumerated().sorted { ($0.element.requests, $1.offset) > ($1.element.requests, $0.offset) }
+        let drawn = Set(ranked.prefix(maxFunctionCharts).map(\.offset))
+        if drawn.count < faas.functions.count {
+            let rest = faas.functions.enumerated().filter { !drawn.contains($0.offset) }.map(\.element)
+            out += "<p class=\"muted\">The \(drawn.count) functions with the most requests are drawn; the other \(rest.count) (\(e(rest.prefix(12).map(\.name).joined(separator: ", ")))\(rest.count > 12 ? ", …" : "")) are in functions.csv, replicas.csv and scaling.csv.</p>"
+        }
+        for (index, f) in faas.functions.enumerated() where drawn.contains(index) {
             var series: [ChartSeries] = []
             var replicas = byFunction[f.name] ?? []
             if let last = replicas.last, last.x < runEnd { replicas.append((runEnd, last.y)) }
@@ -248,8 +258,9 @@ public enum ReportPage {
         var out = "<p>\(e(what)), per node and time column of \(SVGFormat.duration(width)).\(nodes.count > shown.count ? " The first \(shown.count) of \(nodes.count) nodes are drawn." : "")</p>"
         out += Charts.heatLegend()
         out += "<figure>" + Charts.heatMap(label: "node utilisation heat map", rows: shown, values: values, xAxis: .linear(0, end, maxTicks: 10),
-                                           xLabel: "time (s)", yLabel: "nodes", describe: { r, col, v in
-                                               "\(shown[r]) \((Double(col) * width).fixed(1))–\((Double(col + 1) * width).fixed(1)) s: \(pct(v))"
+                                           xLabel: "time (s)", yLabel: "nodes", describe: { r, cols, low, high in
+                                               "\(shown[r]) \((Double(cols.lowerBound) * width).fixed(1))–\((Double(cols.upperBound + 1) * width).fixed(1)) s: "
+                                                   + (pct(low) == pct(high) ? pct(low) : "\(pct(low))–\(pct(high))")
                                            }) + "</figure>"
         return out
     }
