@@ -308,13 +308,43 @@ final class APIState {
     }
 
     /// A version-4 style UUID from the playground's seeded random source (deterministic runs).
+    /// (`xxxxxxxx-xxxx-4xxx-axxx-xxxxxxxxxxxx` from 128 random bits; built from bytes, as
+    /// every pod and event needs one and a formatter per call showed in profiles of large rollouts.)
     func newUID() -> String {
         let a = random.next()
         let b = random.next()
-        let hex = String(format: "%016llx%016llx", a, b)
-        let chars = Array(hex)
-        func part(_ r: Range<Int>) -> String { String(chars[r]) }
-        return "\(part(0..<8))-\(part(8..<12))-4\(part(13..<16))-a\(part(17..<20))-\(part(20..<32))"
+        var digits = [UInt8](repeating: 0, count: 32)
+        Self.writeHex(a, into: &digits, at: 0)
+        Self.writeHex(b, into: &digits, at: 16)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        let dash = UInt8(ascii: "-")
+        out += digits[0..<8]
+        out.append(dash)
+        out += digits[8..<12]
+        out.append(dash)
+        out.append(UInt8(ascii: "4"))
+        out += digits[13..<16]
+        out.append(dash)
+        out.append(UInt8(ascii: "a"))
+        out += digits[17..<20]
+        out.append(dash)
+        out += digits[20..<32]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The 16 lower-case hexadecimal digits of `value` (leading zeros kept), as `%016llx`.
+    static func hex16(_ value: UInt64) -> String {
+        var digits = [UInt8](repeating: 0, count: 16)
+        writeHex(value, into: &digits, at: 0)
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    static func writeHex(_ value: UInt64, into digits: inout [UInt8], at start: Int) {
+        for i in 0..<16 {
+            let nibble = UInt8((value >> UInt64(60 - 4 * i)) & 0xF)
+            digits[start + i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        }
     }
 
     /// kube's random name suffix alphabet (no vowels, no confusable digits).

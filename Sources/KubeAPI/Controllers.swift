@@ -58,7 +58,7 @@ extension APIState {
             store.put(.events, e, added: false)
             return
         }
-        let name = "\(involvedName).\(String(format: "%016llx", random.next() >> 1))"
+        let name = involvedName + "." + Self.hex16(random.next() >> 1)
         var e = newObject(.events, name: name, namespace: ns)
         e.set(["metadata", "creationTimestamp"], .string(stamp))
         var involved: JSONObject = ["kind": .string(type.kind), "namespace": .string(ns), "name": .string(involvedName),

@@ -388,7 +388,7 @@ extension APIState {
         return .object(s)
     }
 
-    func digestText(_ text: String) -> String { String(repeating: String(format: "%016llx", FNV.hash64(text)), count: 4) }
+    func digestText(_ text: String) -> String { String(repeating: Self.hex16(FNV.hash64(text)), count: 4) }
 
     /// Go's `time.Duration` text for kubelet messages ("2.1s", "512ms").
     static func goDuration(_ seconds: Double) -> String {

@@ -1,4 +1,6 @@
 import Blueprint
+import Cluster
+import Foundation
 import Testing
 @testable import KubeAPI
 
@@ -152,5 +154,23 @@ private func w(_ value: JSONValue) -> String { JSONWriter(pretty: false).write(v
         let out = try apply(#"{"metadata":{"$deleteFromPrimitiveList/finalizers":["a"],"finalizers":["c"]}}"#)
         #expect(out.contains(#""finalizers":["c"]"#))
         #expect(!out.contains("$"))
+    }
+}
+
+@Suite("identifiers")
+struct IdentifierTests {
+    @Test("hexadecimal digits are those of %016llx, and UIDs have the version-4 shape")
+    func hex() throws {
+        for v: UInt64 in [0, 1, 0xF, 0x10, 0xDEAD_BEEF, UInt64.max, UInt64.max >> 1, 0x0123_4567_89AB_CDEF] {
+            #expect(APIState.hex16(v) == String(format: "%016llx", v))
+        }
+        let state = try APIState(config: PlaygroundConfig(scenario: ClusterScenario(nodes: [], images: [], pods: []), epoch: Date(timeIntervalSince1970: 0)))
+        var seen = Set<String>()
+        for _ in 0..<200 {
+            let uid = state.newUID()
+            #expect(uid.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(uid)")
+            seen.insert(uid)
+        }
+        #expect(seen.count == 200)
     }
 }

@@ -94,6 +94,21 @@ struct SimulateFaaSCommandTests {
         #expect(log.hasPrefix("function,arrival,cold_start,wait,execution,finished,failure\n"))
         #expect(log.split(separator: "\n").count > 25_000)
     }
+
+    @Test("two processes give report.html byte for byte (no hashing order reaches the page)")
+    func reportAcrossProcesses() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
+        let scenario = Fixtures.packageRoot.appendingPathComponent("scenarios/edge-demo.yaml").path
+        var pages: [Data] = []
+        for name in ["a", "b"] {
+            let out = dir.appendingPathComponent(name).path
+            let r = try Binary.kubeprint(["simulate", scenario, "-q", "--output", out])
+            #expect(r.status == 0, "\(r.stderr)")
+            pages.append((try? Data(contentsOf: URL(fileURLWithPath: out + "/report.html"))) ?? Data())
+        }
+        #expect(pages[0].count > 10_000 && pages[0] == pages[1])
+    }
 }
 
 @Suite("kubeprint deploy, end to end")

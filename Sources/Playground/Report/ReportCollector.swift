@@ -46,13 +46,12 @@ public struct TimeBins: Sendable {
         let from = max(0, from)
         guard to > from, to.isFinite, value.isFinite else { return }
         grow(to: to)
-        var t = from
-        while t < to {
-            let i = min(values.count - 1, Int((t / width).rounded(.down)))
-            let binEnd = min(to, Double(i + 1) * width)
-            values[i] += value * max(0, binEnd - t)
-            if binEnd <= t { break }
-            t = binEnd
+        // Over the bins' indices, so floating-point rounding at a bin edge cannot end it early.
+        let first = min(values.count - 1, max(0, Int((from / width).rounded(.down))))
+        let last = min(values.count - 1, max(first, Int((to / width).rounded(.down))))
+        for i in first...last {
+            let overlap = min(to, Double(i + 1) * width) - max(from, Double(i) * width)
+            if overlap > 0 { values[i] += value * overlap }
         }
     }
 
@@ -105,6 +104,7 @@ public final class ReportCollector {
     /// Per node: CPU requested by its pods (fraction of capacity × seconds), from the events.
     public private(set) var nodeAllocated: [String: TimeBins] = [:]
     public private(set) var nodeOrder: [String] = []
+    var knownNodes: Set<String> = []
     public private(set) var pulls: [Pull] = []
     public private(set) var pullCount = 0
     public private(set) var cacheHitPulls = 0
@@ -115,19 +115,34 @@ public final class ReportCollector {
     public private(set) var end = 0.0
 
     var lastTick: [String: Double] = [:]
+    /// The monitor's latest and previous tick (any node): a node that missed ticks (down, or
+    /// joined late) is counted from the previous tick only, not over its absence.
+    var monitorTick = 0.0, previousMonitorTick = 0.0
+    /// Which images hold each layer digest, and per node and image the layer bytes received.
+    var imagesOfLayer: [String: [String]] = [:]
+    var imageBytes: [String: Int64] = [:]
+    var claimedImageBytes: [String: Int64] = [:]
     var podCPU: [String: Int64] = [:]
     var nodeCPU: [String: Int64] = [:]
     var placed: [String: (node: String, fraction: Double)] = [:]
     var allocation: [String: (fraction: Double, since: Double)] = [:]
-    var activeBytes: [String: Int64] = [:]
+    var podImage: [String: String] = [:]
     var pullStartBytes: [String: Int64] = [:]
 
     public init(scenario: ClusterScenario) {
         for n in scenario.nodes + scenario.nodeAdditions.map(\.node) {
             nodeCPU[n.name] = n.capacity.cpuMillis
-            if !nodeOrder.contains(n.name) { nodeOrder.append(n.name) }
+            if knownNodes.insert(n.name).inserted { nodeOrder.append(n.name) }
         }
-        for p in scenario.pods { podCPU[p.pod.name] = p.pod.requests.cpuMillis }
+        for image in scenario.images {
+            var digests: Set<String> = []
+            for layers in image.variants.values { for l in layers { digests.insert(l.digest) } }
+            for d in digests.sorted() { imagesOfLayer[d, default: []].append(image.name) }
+        }
+        for p in scenario.pods {
+            podCPU[p.pod.name] = p.pod.requests.cpuMillis
+            podImage[p.pod.name] = p.pod.image
+        }
     }
 
     /// Hooks the collector onto `sim`, keeping its existing event and request receivers.
@@ -141,7 +156,11 @@ public final class ReportCollector {
             requests?(r)
             request(r)
         }
-        sim.onNodeUtilization = { [self] t, node, u in utilization(at: t, node: node, u) }
+        let utilization = sim.onNodeUtilization
+        sim.onNodeUtilization = { [self] t, node, u in
+            utilization?(t, node, u)
+            self.utilization(at: t, node: node, u)
+        }
     }
 
     /// The bin of a response time.
@@ -191,9 +210,13 @@ public final class ReportCollector {
 
     public func utilization(at t: Double, node: String, _ u: Double) {
         end = max(end, t)
-        let since = lastTick[node] ?? 0
+        if t > monitorTick {
+            previousMonitorTick = monitorTick
+            monitorTick = t
+        }
+        let since = max(lastTick[node] ?? 0, previousMonitorTick)
         lastTick[node] = t
-        if nodeBusy[node] == nil, !nodeOrder.contains(node) { nodeOrder.append(node) }
+        if knownNodes.insert(node).inserted { nodeOrder.append(node) }
         nodeBusy[node, default: TimeBins(capacity: 300)].integrate(u, from: since, to: t)
     }
 
@@ -218,15 +241,21 @@ public final class ReportCollector {
         case .pullFinished:
             if let node = e.node, let bytes = e.bytes {
                 layerBytes[node, default: 0] += bytes
-                activeBytes[node, default: 0] += bytes
+                for image in imagesOfLayer[e.image ?? ""] ?? [] { imageBytes[node + "\u{0}" + image, default: 0] += bytes }
             }
         case .imageReady:
             pullCount += 1
             let hit = e.source == "node-cache"
             if hit { cacheHitPulls += 1 }
             if let node = e.node {
-                let key = node + "\u{0}" + (e.pod ?? "")
-                let bytes = (activeBytes[node] ?? 0) - (pullStartBytes.removeValue(forKey: key) ?? 0)
+                // The layer bytes of this image the node received since the pod was placed
+                // and no earlier pull of the same image on the node already counted: pods that
+                // share one pull do not each claim its bytes.
+                let imageKey = node + "\u{0}" + (e.image ?? "")
+                let received = imageBytes[imageKey] ?? 0
+                let since = max(pullStartBytes.removeValue(forKey: node + "\u{0}" + (e.pod ?? "")) ?? 0, claimedImageBytes[imageKey] ?? 0)
+                let bytes = received - since
+                claimedImageBytes[imageKey] = received
                 guard pulls.count < Self.maxPulls else { break }
                 pulls.append(Pull(node: node, pod: e.pod ?? "", image: e.image ?? "", start: t - (e.duration ?? 0), end: t,
                                   cacheHit: hit, bytes: max(0, bytes)))
@@ -234,9 +263,9 @@ public final class ReportCollector {
         default:
             break
         }
-        if e.kind == .podScheduled, let node = e.node, let pod = e.pod {
-            // Bytes already transferred to the node when the pod's pull starts.
-            pullStartBytes[node + "\u{0}" + pod] = activeBytes[node] ?? 0
+        if e.kind == .podScheduled, let node = e.node, let pod = e.pod, let image = podImage[pod] {
+            // Bytes of the pod's image already on the node when its pull starts.
+            pullStartBytes[node + "\u{0}" + pod] = imageBytes[node + "\u{0}" + image] ?? 0
         }
         switch e.kind {
         case .podFailed, .podLost, .podUnschedulable, .nodeFailed:

@@ -70,6 +70,10 @@ public enum ReportPage {
                 ("scaler evaluations", "\(faas.scalingDecisions)"),
             ]
         }
+        // Pipeline runs (deploy, run): end to end along the blueprint's links.
+        for p in sim.pipelineSummaries() {
+            facts.append(("pipeline \(p.name)", "\(p.runs) runs: \(p.completed) completed, \(p.failed) failed\(p.truncated > 0 ? ", \(p.truncated) cut at the hop limit" : ""); end to end p50 \(SVGFormat.duration(p.latency.p50)), p95 \(SVGFormat.duration(p.latency.p95)), p99 \(SVGFormat.duration(p.latency.p99)), max \(SVGFormat.duration(p.latency.max)); \(p.steps.p50.fixed(0)) steps per run (p50)"))
+        }
         for (k, v) in facts { overview += "<tr><th>\(e(k))</th><td>\(e(v))</td></tr>" }
         overview += "</table>"
         section("overview", "Overview", overview)
@@ -130,7 +134,11 @@ public enum ReportPage {
             series.append(ChartSeries(name: "replicas", colour: "c0", points: replicas, step: true))
             series.append(ChartSeries(name: "ready replicas", colour: "c2", points: ready, step: true))
             if let bins = collector?.arrivals[f.name] {
-                let load = bins.values.indices.map { i in (x: (Double(i) + 0.5) * bins.width, y: bins.values[i] / max(1e-9, bins.coverage(i))) }
+                // Arrivals per second of each bin: over its width, or the part of it the run covers
+                // (a function's own last arrival is not where its last bin ends).
+                let load = bins.values.indices.map { i in
+                    (x: (Double(i) + 0.5) * bins.width, y: bins.values[i] / max(1e-9, min(bins.width, runEnd - Double(i) * bins.width)))
+                }
                 series.append(ChartSeries(name: "offered load (req/s, per \(SVGFormat.duration(bins.width)))", colour: "c1", points: load, rightAxis: true))
             }
             // Every evaluation is counted; the ones that changed the replica count are marked.
@@ -184,7 +192,7 @@ public enum ReportPage {
             let n = Double(s.count)
             return (f.name, [s.wait / n, s.coldStart / n, s.execution / n, s.network / n])
         }
-        var out = "<p>Mean seconds per completed request; network is what remains of the response time besides wait, cold start and execution.</p>"
+        var out = "<p>Mean seconds per completed request. Network is what remains of the response time besides wait, cold start and execution; the simulator passes requests to a function and between pipeline steps without transfer time, so it is 0 in this model.</p>"
         out += Charts.legend(parts) + "<figure>" + Charts.stacked(label: "time split per node", rows: rows, parts: parts, xLabel: "mean time per request (s)",
                                                                   format: { SVGFormat.duration($0) }) + "</figure>"
         out += "<table><tr><th>function</th><th>requests</th><th>wait</th><th>cold start</th><th>execution</th><th>network</th></tr>"
@@ -200,7 +208,8 @@ public enum ReportPage {
         guard !c.pulls.isEmpty else { return out + "<p>No image was pulled.</p>" }
         var byNode: [String: [ReportCollector.Pull]] = [:]
         for p in c.pulls { byNode[p.node, default: []].append(p) }
-        let nodes = c.nodeOrder.filter { byNode[$0] != nil } + byNode.keys.filter { !c.nodeOrder.contains($0) }.sorted()
+        let ordered = Set(c.nodeOrder)
+        let nodes = c.nodeOrder.filter { byNode[$0] != nil } + byNode.keys.filter { !ordered.contains($0) }.sorted()
         let shownNodes = Array(nodes.prefix(maxNodeRows))
         let end = max(c.pulls.map(\.end).max() ?? 1, 1e-3)
         let axis = ChartAxis.linear(0, end, maxTicks: 10)
@@ -208,7 +217,7 @@ public enum ReportPage {
             (label: node, spans: (byNode[node] ?? []).map { p in
                 Charts.Span(start: p.start, end: p.cacheHit ? p.start : p.end, colour: p.cacheHit ? "hit" : "c0",
                             title: "\(p.image) for \(p.pod) on \(p.node): \(p.start.fixed(3)) s → \(p.end.fixed(3)) s (\(SVGFormat.duration(p.end - p.start)))"
-                                + (p.cacheHit ? ", cache hit" : ", \(SVGFormat.bytes(Double(p.bytes))) transferred to the node meanwhile"))
+                                + (p.cacheHit ? ", cache hit" : ", \(SVGFormat.bytes(Double(p.bytes))) of its layers transferred to the node for it"))
             })
         }
         if c.pullCount > c.pulls.count || nodes.count > shownNodes.count {
@@ -226,8 +235,11 @@ public enum ReportPage {
         let nodes = c.nodeOrder.filter { source[$0] != nil }
         let shown = Array(nodes.prefix(maxNodeRows))
         let end = max(runEnd, 1e-3)
+        // The columns span the axis (which ends on a nice tick at or after the run's end), so
+        // each column sits under its time; columns after the end stay empty.
+        let axis = ChartAxis.linear(0, end, maxTicks: 10)
         let columns = maxColumns
-        let width = end / Double(columns)
+        let width = axis.upper / Double(columns)
         // Resample every node's bins into the same columns (time-weighted means).
         var values: [[Double?]] = []
         for node in shown {
@@ -257,7 +269,7 @@ public enum ReportPage {
         let what = useBusy ? "CPU utilisation (busy CPU over capacity, from the FaaS monitor)" : "CPU requested by the node's pods over its capacity"
         var out = "<p>\(e(what)), per node and time column of \(SVGFormat.duration(width)).\(nodes.count > shown.count ? " The first \(shown.count) of \(nodes.count) nodes are drawn." : "")</p>"
         out += Charts.heatLegend()
-        out += "<figure>" + Charts.heatMap(label: "node utilisation heat map", rows: shown, values: values, xAxis: .linear(0, end, maxTicks: 10),
+        out += "<figure>" + Charts.heatMap(label: "node utilisation heat map", rows: shown, values: values, xAxis: axis,
                                            xLabel: "time (s)", yLabel: "nodes", describe: { r, cols, low, high in
                                                "\(shown[r]) \((Double(cols.lowerBound) * width).fixed(1))–\((Double(cols.upperBound + 1) * width).fixed(1)) s: "
                                                    + (pct(low) == pct(high) ? pct(low) : "\(pct(low))–\(pct(high))")

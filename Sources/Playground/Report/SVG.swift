@@ -40,6 +40,7 @@ public struct NiceScale: Hashable, Sendable {
         var lo = min.isFinite ? min : 0
         var hi = max.isFinite ? max : 1
         if hi < lo { swap(&lo, &hi) }
+        if !(hi - lo).isFinite { (lo, hi) = (0, 1) }
         if hi - lo < 1e-12 {
             // A flat series: give it room around its value.
             let pad = Swift.max(abs(lo) * 0.1, 1)
