@@ -545,7 +545,11 @@ public final class DeployerService: Sendable {
 
     func view(_ d: DeploymentRecord, _ request: DeployerRequest, detail: Bool) async throws(DeployerError) -> JSONValue {
         var d = d
-        let summary = await playground.summary(namespace: d.namespace)
+        // A status poll does not wait behind a deploy holding the playground when nothing in
+        // the namespace changed since the last read.
+        let cached = playground.currentSummary(namespace: d.namespace)
+        let summary: NamespaceSummary
+        if let cached { summary = cached } else { summary = await playground.summary(namespace: d.namespace) }
         if d.status == .starting || d.status == .ready {
             let now: DeploymentStatus = !summary.exists ? .deleted : summary.ready ? .ready : .starting
             if now != d.status {

@@ -100,9 +100,10 @@ extension LivePlayground {
     public func trackDesiredState(_ sink: @escaping @Sendable ([DesiredChange]) -> Bool) {
         let tracker = DesiredStateTracker(sink: sink)
         desiredTracker = tracker
-        let hub = self.hub
+        let hub = self.hub, summaries = self.summaries
         state.store.onChange = { event in
             hub.dispatch(event)
+            summaries.changed(event)
             tracker.observe(event)
         }
     }

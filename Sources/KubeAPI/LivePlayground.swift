@@ -40,6 +40,7 @@ public actor LivePlayground {
     let state: APIState
     public let speed: PlaygroundSpeed
     let hub = WatchHub()
+    nonisolated let summaries: SummaryCache
     /// Follows the desired state for a store, when one keeps it (`trackDesiredState`).
     var desiredTracker: DesiredStateTracker?
     private var wallStart: ContinuousClock.Instant
@@ -51,12 +52,17 @@ public actor LivePlayground {
     public init(config: PlaygroundConfig, speed: PlaygroundSpeed, record: SessionRecorder? = nil) throws {
         state = try APIState(config: config)
         self.speed = speed
+        let summaries = SummaryCache(manual: speed == .manual)
+        self.summaries = summaries
         wallStart = ContinuousClock.now
         recorder = record
         let hub = self.hub
         let state = self.state
         hub.tableLine = { event, type in state.tableLine(event, type: type) }
-        state.store.onChange = { hub.dispatch($0) }
+        state.store.onChange = { event in
+            hub.dispatch(event)
+            summaries.changed(event)
+        }
         record?.header(config)
     }
 
@@ -148,6 +154,7 @@ public actor LivePlayground {
                 }
                 state.advance(to: state.now + .seconds(seconds))
             }
+            summaries.moved(to: state.now.seconds)
             recorder?.advance(to: state.now)
             return APIResponse(status: 200, body: JSONWriter(pretty: false).write(statusDocument()))
         case ("GET", "status"):
@@ -188,11 +195,13 @@ public actor LivePlayground {
     /// Runs in manual mode: moves virtual time on.
     public func advance(by seconds: Double) {
         state.advance(to: state.now + .seconds(seconds))
+        summaries.moved(to: state.now.seconds)
         recorder?.advance(to: state.now)
     }
 
     public func advanceUntilIdle(limit seconds: Double = 3600) {
         state.advanceUntilIdle(limit: .seconds(seconds))
+        summaries.moved(to: state.now.seconds)
         recorder?.advance(to: state.now)
     }
 

@@ -1,4 +1,5 @@
 import Blueprint
+import Synchronization
 
 /// What a namespace holds, in a few numbers: what the deployer reports of a deployment.
 public struct NamespaceSummary: Sendable, Equatable {
@@ -31,8 +32,24 @@ public struct NamespaceSummary: Sendable, Equatable {
 
 extension LivePlayground {
     /// The namespace's Deployments, Pods and Services as they are now.
+    /// The namespace's summary if the last one read is still current (see ``SummaryCache``),
+    /// without waiting for the actor; nil when it must be read again with ``summary(namespace:)``.
+    public nonisolated func currentSummary(namespace ns: String) -> NamespaceSummary? { summaries.current(ns) }
+
     public func summary(namespace ns: String) -> NamespaceSummary {
         catchUp()
+        let summary = readSummary(namespace: ns)
+        summaries.keep(ns, summary, now: state.now.seconds)
+        return summary
+    }
+
+    /// The summary as the actor reads it now, without keeping it (tests compare the cache with it).
+    func readSummaryForTests(namespace ns: String) -> NamespaceSummary {
+        catchUp()
+        return readSummary(namespace: ns)
+    }
+
+    func readSummary(namespace ns: String) -> NamespaceSummary {
         let store = state.store
         guard let namespace = store.get(.namespaces, "", ns)?.object else {
             return NamespaceSummary(exists: false, terminating: false, deployments: [], pods: [], services: [], time: state.timestamp)
@@ -72,5 +89,61 @@ extension ResourceType {
     func collectionPath(namespace: String) -> String {
         let base = group.isEmpty ? "/api/v1" : "/apis/\(groupVersion)"
         return namespaced ? "\(base)/namespaces/\(namespace)/\(plural)" : "\(base)/\(plural)"
+    }
+}
+
+/// Namespace summaries that status requests read without waiting for the playground's actor
+/// (which a deploy or a simulation may hold for tens of milliseconds). An entry is used only
+/// while it is current: no object of its namespace changed since (each change moves the
+/// namespace's version), and virtual time has not moved (manual time: every advance is
+/// published) or, on the clock, it is at most `realtimeAge` of wall time old.
+final class SummaryCache: Sendable {
+    struct Entry {
+        var version: Int
+        var virtualNow: Double
+        var wall: ContinuousClock.Instant
+        var summary: NamespaceSummary
+    }
+
+    struct State {
+        var versions: [String: Int] = [:]
+        var virtualNow = 0.0
+        var entries: [String: Entry] = [:]
+    }
+
+    let state = Mutex(State())
+    let manual: Bool
+    static let realtimeAge = Duration.milliseconds(10)
+
+    init(manual: Bool) { self.manual = manual }
+
+    /// An object of `event` changed: its namespace's entry is no longer current.
+    func changed(_ event: WatchEvent) {
+        let ns = event.resource == "namespaces" ? event.object.name : event.namespace
+        state.withLock { s in
+            s.versions[ns, default: 0] += 1
+            if event.resource == "namespaces" && event.type == "DELETED" { s.entries[ns] = nil }
+        }
+    }
+
+    /// Virtual time moved to `now` (manual time).
+    func moved(to now: Double) { state.withLock { $0.virtualNow = now } }
+
+    func current(_ ns: String) -> NamespaceSummary? {
+        let wallNow = ContinuousClock.now
+        return state.withLock { s in
+            guard let e = s.entries[ns], e.version == s.versions[ns, default: 0] else { return nil }
+            if manual { return e.virtualNow == s.virtualNow ? e.summary : nil }
+            return wallNow - e.wall <= Self.realtimeAge ? e.summary : nil
+        }
+    }
+
+    /// Keeps `summary`, read on the actor at virtual time `now`.
+    func keep(_ ns: String, _ summary: NamespaceSummary, now: Double) {
+        let wallNow = ContinuousClock.now
+        state.withLock { s in
+            s.entries[ns] = Entry(version: s.versions[ns, default: 0], virtualNow: now, wall: wallNow, summary: summary)
+            if manual { s.virtualNow = now }
+        }
     }
 }

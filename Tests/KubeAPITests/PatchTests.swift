@@ -174,3 +174,40 @@ struct IdentifierTests {
         #expect(seen.count == 200)
     }
 }
+
+@Suite("namespace summaries read without the actor")
+struct SummaryCacheTests {
+    @Test("a summary is reused only while nothing in its namespace changed and virtual time stood still")
+    func currentness() async throws {
+        let t = try TestPlayground()
+        let p = t.playground
+        await t.namespace("a")
+        await t.namespace("b")
+        await t.create("/apis/apps/v1/namespaces/a/deployments", TestPlayground.deployment("web", replicas: 2))
+        await t.settle()
+        #expect(p.currentSummary(namespace: "a") == nil, "never read yet")
+        let first = await p.summary(namespace: "a")
+        #expect(first.ready && first.pods.count == 2)
+        #expect(p.currentSummary(namespace: "a") == first)
+        // A change in another namespace leaves it current.
+        await t.create("/apis/apps/v1/namespaces/b/deployments", TestPlayground.deployment("other"))
+        #expect(p.currentSummary(namespace: "a") == first)
+        // A change in the namespace does not.
+        await t.request("PATCH", "/apis/apps/v1/namespaces/a/deployments/web", #"{"spec":{"replicas":3}}"#,
+                        contentType: "application/merge-patch+json")
+        #expect(p.currentSummary(namespace: "a") == nil)
+        let scaled = await p.summary(namespace: "a")
+        #expect(scaled.deployments.first?.replicas == 3 && scaled != first)
+        #expect(p.currentSummary(namespace: "a") == scaled)
+        // Virtual time moving on makes it stale too (its time and pods' states may differ).
+        await p.advance(by: 1)
+        #expect(p.currentSummary(namespace: "a") == nil)
+        // What the cache answers is what the actor would: read again at the same instant.
+        let again = await p.summary(namespace: "a")
+        #expect(p.currentSummary(namespace: "a") == again)
+        #expect(await p.readSummaryForTests(namespace: "a") == again)
+        // A deleted namespace has no entry.
+        await t.request("DELETE", "/api/v1/namespaces/a")
+        #expect(p.currentSummary(namespace: "a") == nil)
+    }
+}
