@@ -52,7 +52,7 @@ public actor LivePlayground {
     public init(config: PlaygroundConfig, speed: PlaygroundSpeed, record: SessionRecorder? = nil) throws {
         state = try APIState(config: config)
         self.speed = speed
-        let summaries = SummaryCache(manual: speed == .manual)
+        let summaries = SummaryCache(speed: speed)
         self.summaries = summaries
         wallStart = ContinuousClock.now
         recorder = record

@@ -31,11 +31,11 @@ public struct NamespaceSummary: Sendable, Equatable {
 }
 
 extension LivePlayground {
-    /// The namespace's Deployments, Pods and Services as they are now.
     /// The namespace's summary if the last one read is still current (see ``SummaryCache``),
     /// without waiting for the actor; nil when it must be read again with ``summary(namespace:)``.
     public nonisolated func currentSummary(namespace ns: String) -> NamespaceSummary? { summaries.current(ns) }
 
+    /// The namespace's Deployments, Pods and Services as they are now.
     public func summary(namespace ns: String) -> NamespaceSummary {
         catchUp()
         let summary = readSummary(namespace: ns)
@@ -113,16 +113,39 @@ final class SummaryCache: Sendable {
 
     let state = Mutex(State())
     let manual: Bool
-    static let realtimeAge = Duration.milliseconds(10)
+    /// On the clock: how long an entry stays current, 10 ms of wall time and at most 0.2 s of
+    /// virtual time.
+    let realtimeAge: Duration
 
-    init(manual: Bool) { self.manual = manual }
+    init(speed: PlaygroundSpeed) {
+        switch speed {
+        case .manual:
+            manual = true
+            realtimeAge = .zero
+        case .realtime(let factor):
+            manual = false
+            realtimeAge = min(.milliseconds(10), .microseconds(Int64(200_000 / max(factor, 1e-3))))
+        }
+    }
 
-    /// An object of `event` changed: its namespace's entry is no longer current.
+    /// The resources ``LivePlayground/readSummary(namespace:)`` reads: changes of others
+    /// (events, endpoints, …) leave a summary current.
+    static let summarised: Set<String> = [ResourceType.namespaces.qualifiedPlural, ResourceType.deployments.qualifiedPlural,
+                                          ResourceType.pods.qualifiedPlural, ResourceType.services.qualifiedPlural]
+
+    /// An object of `event` changed: its namespace's entry is no longer current. A deleted
+    /// namespace leaves nothing behind (a namespace of the same name starts afresh).
     func changed(_ event: WatchEvent) {
-        let ns = event.resource == "namespaces" ? event.object.name : event.namespace
+        guard Self.summarised.contains(event.resource) else { return }
+        let isNamespace = event.resource == ResourceType.namespaces.qualifiedPlural
+        let ns = isNamespace ? event.object.name : event.namespace
         state.withLock { s in
-            s.versions[ns, default: 0] += 1
-            if event.resource == "namespaces" && event.type == "DELETED" { s.entries[ns] = nil }
+            if isNamespace && event.type == "DELETED" {
+                s.versions[ns] = nil
+                s.entries[ns] = nil
+            } else {
+                s.versions[ns, default: 0] += 1
+            }
         }
     }
 
@@ -134,16 +157,18 @@ final class SummaryCache: Sendable {
         return state.withLock { s in
             guard let e = s.entries[ns], e.version == s.versions[ns, default: 0] else { return nil }
             if manual { return e.virtualNow == s.virtualNow ? e.summary : nil }
-            return wallNow - e.wall <= Self.realtimeAge ? e.summary : nil
+            return wallNow - e.wall <= realtimeAge ? e.summary : nil
         }
     }
 
-    /// Keeps `summary`, read on the actor at virtual time `now`.
+    /// Keeps `summary`, read on the actor at virtual time `now` (not a missing namespace's:
+    /// nothing would remove it).
     func keep(_ ns: String, _ summary: NamespaceSummary, now: Double) {
         let wallNow = ContinuousClock.now
         state.withLock { s in
-            s.entries[ns] = Entry(version: s.versions[ns, default: 0], virtualNow: now, wall: wallNow, summary: summary)
             if manual { s.virtualNow = now }
+            guard summary.exists else { return }
+            s.entries[ns] = Entry(version: s.versions[ns, default: 0], virtualNow: now, wall: wallNow, summary: summary)
         }
     }
 }

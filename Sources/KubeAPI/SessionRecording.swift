@@ -124,5 +124,6 @@ extension LivePlayground {
     /// Moves virtual time to `t` (replays).
     func advance(to t: SimTime) {
         state.advance(to: t)
+        summaries.moved(to: state.now.seconds)
     }
 }

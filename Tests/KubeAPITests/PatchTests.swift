@@ -206,8 +206,23 @@ struct SummaryCacheTests {
         let again = await p.summary(namespace: "a")
         #expect(p.currentSummary(namespace: "a") == again)
         #expect(await p.readSummaryForTests(namespace: "a") == again)
-        // A deleted namespace has no entry.
-        await t.request("DELETE", "/api/v1/namespaces/a")
+        // Advancing through the HTTP endpoint publishes the move as well.
+        _ = await p.summary(namespace: "a")
+        #expect(p.currentSummary(namespace: "a") != nil)
+        #expect(await t.request("POST", "/playground/v1/advance", query: ["by": "1s"]).status == 200)
         #expect(p.currentSummary(namespace: "a") == nil)
+        // An empty namespace: deleted, it has no entry and a missing one is never kept; made
+        // again, it is not mistaken for the old one.
+        await t.namespace("empty")
+        let empty = await p.summary(namespace: "empty")
+        #expect(empty.exists && p.currentSummary(namespace: "empty") == empty)
+        await t.request("DELETE", "/api/v1/namespaces/empty")
+        await t.settle()
+        #expect(p.currentSummary(namespace: "empty") == nil)
+        #expect(await p.summary(namespace: "empty").exists == false)
+        #expect(p.currentSummary(namespace: "empty") == nil, "a missing namespace's summary is not kept")
+        await t.namespace("empty")
+        #expect(p.currentSummary(namespace: "empty") == nil)
+        #expect(await p.summary(namespace: "empty").exists)
     }
 }
