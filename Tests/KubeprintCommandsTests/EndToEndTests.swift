@@ -128,6 +128,17 @@ struct EndToEndTests {
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 
+    @Test("bench engine reports the event queue beside the machine's own heap baseline, whose work is the same each run")
+    func benchEngineBaseline() throws {
+        let runs = try (0..<2).map { _ in try Binary.kubeprint(["bench", "engine", "--events", "20000", "--pending", "100"]) }
+        for r in runs { #expect(r.status == 0, "\(r.stderr)") }
+        func checksums(_ text: String) -> [String] { text.matches(of: /checksum (\d+)/).map { String($0.output.1) } }
+        let first = checksums(runs[0].stdout)
+        #expect(first.count == 2, "\(runs[0].stdout)")
+        #expect(first == checksums(runs[1].stdout), "the same events are processed in both runs")
+        #expect(runs[0].stdout.contains("machine baseline:") && runs[0].stdout.contains("× the baseline"))
+    }
+
     @Test("--help describes the commands")
     func help() throws {
         let r = try Binary.kubeprint(["--help"])
