@@ -80,6 +80,8 @@ struct BenchDeployer: AsyncParsableCommand {
         options.logLevel = .error
         options.deployer = service
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        let stopper = ServerStopper()
+        options.stopper = stopper
         let serverOptions = options
         let server = Task { try await PlaygroundServer.run(playground, options: serverOptions) { readyContinuation.yield($0) } }
         var port = 0
@@ -109,7 +111,7 @@ struct BenchDeployer: AsyncParsableCommand {
         stop.set()
         let count = await deploysBeside.value
         console.out(beside + " (\(count) deploys one after another meanwhile)")
-        server.cancel()
+        await stopper.stop()
         _ = try? await server.value
     }
 

@@ -147,6 +147,8 @@ struct BenchServe: AsyncParsableCommand {
         options.kubeconfig = work.appendingPathComponent("kubeconfig").path
         options.logLevel = .error
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        let stopper = ServerStopper()
+        options.stopper = stopper
         let firstOptions = options
         let server = Task { try await PlaygroundServer.run(served, options: firstOptions) { readyContinuation.yield($0) } }
         for await p in ready { port.value = p; break }
@@ -162,7 +164,7 @@ struct BenchServe: AsyncParsableCommand {
         } else {
             console.out("  wrk not on PATH (apt-get install wrk): HTTP load test skipped")
         }
-        server.cancel()
+        await stopper.stop()
         _ = try? await server.value
 
         // (5) A converted pipeline deployed by its own deploy.sh.
@@ -174,6 +176,8 @@ struct BenchServe: AsyncParsableCommand {
         let pipeline = try LivePlayground(config: PlaygroundConfig(scenario: Self.cluster(nodes: nodes), epoch: epoch), speed: .realtime(100))
         options.kubeconfig = work.appendingPathComponent("pipeline.kubeconfig").path
         let (ready2, ready2Continuation) = AsyncStream<Int>.makeStream()
+        let stopper2 = ServerStopper()
+        options.stopper = stopper2
         let secondOptions = options
         let server2 = Task { try await PlaygroundServer.run(pipeline, options: secondOptions) { ready2Continuation.yield($0) } }
         for await _ in ready2 { break }
@@ -191,7 +195,7 @@ struct BenchServe: AsyncParsableCommand {
         let rolled = result.components(separatedBy: "successfully rolled out").count - 1
         console.out(String(format: "  deploy.sh, %d-node pipeline  %.1f s wall until every rollout succeeded (%d of %d rolled out, --speed 100)",
                            pipelineNodes, took.seconds, rolled, pipelineNodes + 1))
-        server2.cancel()
+        await stopper2.stop()
         _ = try? await server2.value
     }
 

@@ -22,8 +22,30 @@ public struct ServerOptions: Sendable {
     public var logLevel: Logger.Level = .info
     /// The AI4EU deployer endpoints (nil: off, answered with a 404 saying how to turn them on).
     public var deployer: DeployerService?
+    /// Lets the caller stop the server gracefully, as SIGTERM would (tests, benchmarks).
+    public var stopper: ServerStopper?
 
     public init() {}
+}
+
+/// Stops a running server gracefully (open connections finish, watches end), instead of
+/// cancelling its task, which tears the listener down mid-flight.
+public final class ServerStopper: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let requested = Mutex(false)
+
+    public init() {}
+
+    func attach(_ g: ServiceGroup) async {
+        group.withLock { $0 = g }
+        if requested.withLock({ $0 }) { await g.triggerGracefulShutdown() }
+    }
+
+    /// Asks the server to stop; `run` returns once it has.
+    public func stop() async {
+        requested.withLock { $0 = true }
+        if let g = group.withLock({ $0 }) { await g.triggerGracefulShutdown() }
+    }
 }
 
 /// The live playground over HTTP: the Kubernetes API kubectl uses, the dashboard at `/`,
@@ -71,6 +93,7 @@ public enum PlaygroundServer {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: app), .init(service: clock)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        await options.stopper?.attach(group)
         try await group.run()
     }
 
