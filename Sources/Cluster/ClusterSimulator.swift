@@ -247,6 +247,10 @@ public struct ClusterSimulator {
             handle(event)
             count += 1
             if count % interval == 0 && !progress(now) { return true }
+            if faas.maybeDone {
+                faas.maybeDone = false
+                if !isFaaSActive { return !queue.isEmpty }
+            }
         }
         if limit != .infinity, now < limit { now = limit }
         return !queue.isEmpty

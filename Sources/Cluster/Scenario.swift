@@ -101,6 +101,8 @@ public struct ClusterScenario: Sendable {
     public var billing: BillingModel = .awsLambda
     /// How often utilisation and replica counts are sampled, in seconds.
     public var monitorInterval: Double = 1
+    /// Whose behaviour the FaaS platform follows where simulators differ (see ``Compatibility``).
+    public var compatibility: Compatibility = .kubernetes
     /// Slow invocations down when a node's CPU is oversubscribed (time × demand / capacity).
     public var slowdownWhenOversubscribed = false
     /// Swift models of functions' lifecycle phases, by function name (see ``FunctionSimulator``).
@@ -135,4 +137,27 @@ public struct ClusterError: Error, Hashable, Sendable, CustomStringConvertible {
         self.hint = hint
     }
     public var description: String { hint.map { "\(message)\n    hint: \($0)" } ?? message }
+}
+
+/// Whose behaviour a scenario follows where FaaS simulators differ.
+public enum Compatibility: String, Hashable, Sendable, CaseIterable {
+    /// Kubernetes-faithful (the default): load from the workloads' start, kube-scheduler
+    /// scoring, image extraction after the pull, the scaler's rate per second.
+    case kubernetes
+    /// faas-sim's choices, without its confirmed bugs: the load starts once every function has a
+    /// running replica, images are not extracted after the pull, a function's replicas stay on
+    /// the node holding its image (ImagePresence scoring), and the average-requests scaler decides
+    /// as faas-sim's (dispatched requests per window, its open tolerance band, scale-ups on top
+    /// of starting replicas).
+    case faasSim = "faas-sim"
+}
+
+extension ClusterScenario {
+    /// Follows faas-sim (see ``Compatibility/faasSim``): sets the compatibility and, where
+    /// asked, the scheduler's scores (ImagePresence, BalancedAllocation) and no extraction.
+    public mutating func useFaaSSimProfile(scores: Bool = true, extraction: Bool = true) {
+        compatibility = .faasSim
+        if scores { scheduler.scores = [.init(.imagePresence), .init(.balancedAllocation)] }
+        if extraction { kubelet.extractionBytesPerSecond = 1e15 }
+    }
 }

@@ -56,7 +56,10 @@ extension BuiltInScenarios {
     /// workers, exponential execution time with mean 0.1 s, 1 s startup, Poisson load split
     /// evenly, the average-requests scaler (10 s window, 20 req/s per replica, max 50), run
     /// until every request has completed.
-    public static func faasSimBenchmark(nodes nodeCount: Int, functions functionCount: Int, requests: Int, rate: Double, seed: UInt64 = 1) -> ClusterScenario {
+    /// faas-sim's synthetic benchmark, by default under the faas-sim profile (its load start,
+    /// placement, pulls and scaler; ``Compatibility``).
+    public static func faasSimBenchmark(nodes nodeCount: Int, functions functionCount: Int, requests: Int, rate: Double, seed: UInt64 = 1,
+                                        compatibility: Compatibility = .faasSim) -> ClusterScenario {
         let nodes = (0..<nodeCount).map { i in
             NodeSpec(name: "node-\(i)", capacity: Resources(cpuMillis: 4000, memoryBytes: 8 * Units.GiB),
                      bandwidth: Units.gbps, diskBytes: 100 * Units.GB)
@@ -81,6 +84,7 @@ extension BuiltInScenarios {
             images: images, pods: [], scheduler: SchedulerProfile(schedulingLatency: 0), seed: seed)
         scenario.functions = functions
         scenario.workloads = workloads
+        if compatibility == .faasSim { scenario.useFaaSSimProfile() }
         return scenario
     }
 }

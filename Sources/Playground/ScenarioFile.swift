@@ -23,7 +23,7 @@ public struct ScenarioFile: Sendable {
 
     static let topLevel = ["name", "seed", "until", "scheduler", "kubelet", "registries", "storage", "nodePools", "images",
                            "deployments", "pods", "data", "failures", "functions", "workloads", "scaleCommands", "billing", "monitor",
-                           "slowdown"]
+                           "slowdown", "compatibility"]
 
     public init(name: String, cluster: ClusterScenario, until: SimTime?) {
         self.name = name
@@ -109,8 +109,18 @@ public struct ScenarioFile: Sendable {
                 data[e.key] = holders
             }
         }
-        let scheduler = readScheduler(&r, top)
-        let kubelet = readKubelet(&r, top)
+        var scheduler = readScheduler(&r, top)
+        var kubelet = readKubelet(&r, top)
+        var compatibility = Compatibility.kubernetes
+        if let v = top["compatibility"] {
+            if let text = v.string, let c = Compatibility(rawValue: text) {
+                compatibility = c
+            } else {
+                r.fail("compatibility is one of \(Compatibility.allCases.map(\.rawValue).joined(separator: ", "))", at: "compatibility",
+                       hint: "faas-sim follows faas-sim's load start, placement, pulls and scaler; kubernetes (the default) Kubernetes'")
+            }
+        }
+
         if nodes.isEmpty && additions.isEmpty && r.problems.isEmpty {
             r.fail("the scenario has no nodes", at: "", hint: "add nodePools: [{name: pool, type: cloud-small, count: 3}]")
         }
@@ -127,6 +137,10 @@ public struct ScenarioFile: Sendable {
         if let billing { cluster.billing = billing }
         cluster.monitorInterval = monitorInterval
         cluster.slowdownWhenOversubscribed = slowdown
+        if compatibility == .faasSim {
+            // What the profile changes, unless the file says otherwise.
+            cluster.useFaaSSimProfile(scores: top["scheduler"]?["scores"] == nil, extraction: top["kubelet"]?["extractionRate"] == nil)
+        }
         return ScenarioFile(name: name, cluster: cluster, until: until)
     }
 

@@ -216,3 +216,43 @@ struct AutoscalerTests {
         #expect(h.decide(Self.inputs(replicas: 0, ready: 0, arrivals: 100)).desired == 0)
     }
 }
+
+@Suite("the average-requests scaler under the faas-sim profile")
+struct FaaSSimScalerTests {
+    let scaler = AverageRequestsScaler(target: 20, minReplicas: 1, maxReplicas: 50, faasSim: true)
+
+    func inputs(replicas: Int, ready: Int, dispatched: Int) -> ScalingInputs {
+        var i = ScalingInputs(now: 10, replicas: replicas, readyReplicas: ready, arrivals: 0, interval: 10)
+        i.dispatched = dispatched
+        return i
+    }
+
+    @Test("desired = ⌈running × dispatched per running / (target × window)⌉, added on top of the replicas that exist")
+    func scaleUp() {
+        // 423 dispatched to 1 running over 10 s against 200 per replica: ratio 2.115 → 3.
+        #expect(scaler.decide(inputs(replicas: 1, ready: 1, dispatched: 423)).desired == 3)
+        // 1000 to 2 running: desired ⌈2 × 2.5⌉ = 5; with 1 starting, faas-sim adds
+        // desired − running (3) to the 3 that exist, the starting one included.
+        #expect(scaler.decide(inputs(replicas: 3, ready: 2, dispatched: 1_000)).desired == 6)
+        // A scale-up that the starting replicas would reverse is skipped: 450 to 2 running
+        // (ratio 1.125 → 3), but counting 4 starting the average is 75 (updated 1 < 2).
+        #expect(scaler.decide(inputs(replicas: 6, ready: 2, dispatched: 450)).desired == 6)
+        #expect(scaler.decide(inputs(replicas: 1, ready: 1, dispatched: 100_000)).desired == 50, "clamped at max")
+    }
+
+    @Test("the tolerance band is open at 1: 0.9 ≤ ratio < 1 and 1 < ratio < 1.1 keep the replicas, exactly 1 does not change them either")
+    func band() {
+        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 540)).desired == 3)  // ratio 0.9
+        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 650)).desired == 3)  // ratio 1.083
+        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 600)).desired == 3)  // ratio 1: + (3 − 3)
+        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 660)).desired == 4)  // ratio 1.1 → ⌈3.3⌉
+    }
+
+    @Test("a scale-down removes exactly running − desired (faas-sim's removes about half), never below min")
+    func scaleDown() {
+        // 5 running, 300 dispatched: ratio 0.3 → desired 2: 3 removed (faas-sim would leave 4).
+        #expect(scaler.decide(inputs(replicas: 5, ready: 5, dispatched: 300)).desired == 2)
+        #expect(scaler.decide(inputs(replicas: 5, ready: 5, dispatched: 0)).desired == 1)
+        #expect(scaler.decide(inputs(replicas: 2, ready: 0, dispatched: 50)).desired == 2, "no running replica: no decision")
+    }
+}

@@ -261,3 +261,50 @@ struct FaaSInvariantTests {
         #expect(s.energyJoules > 0)
     }
 }
+
+/// faas-sim (edgerun/faas-sim 30f687e) on its own synthetic benchmark, 100 nodes, 10
+/// functions, 100k requests at 500 req/s, as `../shared/peers/faas-sim/faas-sim-bench.py` runs
+/// it with the response time `t_wait + t_exec` of its invocations table (measured 2026-12-03).
+enum FaaSSimReference {
+    static let mean = 0.1701, p50 = 0.0773, p95 = 0.5056, p99 = 2.1405
+    static let pulls = 10, replicasAtEnd = 30, end = 205.76, loadStart = 2.0
+}
+
+@Suite("the faas-sim profile against faas-sim's own results")
+struct FaaSSimAgreementTests {
+    static func run(_ compatibility: Compatibility?) throws -> ClusterSimulator {
+        var file = try ScenarioFile.load(path: Fixtures.packageRoot.appendingPathComponent("scenarios/faas-sim-100k.yaml").path)
+        if compatibility == .kubernetes {
+            file = try ScenarioFile.parse(try String(contentsOfFile: Fixtures.packageRoot.appendingPathComponent("scenarios/faas-sim-100k.yaml").path, encoding: .utf8)
+                .replacingOccurrences(of: "compatibility: faas-sim", with: "compatibility: kubernetes"), file: "k.yaml")
+        }
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.run()
+        return sim
+    }
+
+    @Test("faas-sim's scenario: response-time mean and percentiles within 10 %, the same pulls and replicas, the end within a scaler tick")
+    func agreement() throws {
+        let sim = try Self.run(.faasSim)
+        let faas = try #require(sim.faasSummary())
+        #expect(faas.completed == 100_000)
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 0.1 * b }
+        #expect(close(faas.latency.mean, FaaSSimReference.mean), "mean \(faas.latency.mean)")
+        #expect(close(faas.latency.p50, FaaSSimReference.p50), "p50 \(faas.latency.p50)")
+        #expect(close(faas.latency.p95, FaaSSimReference.p95), "p95 \(faas.latency.p95)")
+        #expect(close(faas.latency.p99, FaaSSimReference.p99), "p99 \(faas.latency.p99)")
+        #expect(sim.summary().layerPulls == FaaSSimReference.pulls)
+        #expect(faas.functions.reduce(0) { $0 + $1.finalReplicas } == FaaSSimReference.replicasAtEnd)
+        #expect(abs(sim.now.seconds - FaaSSimReference.end) < 10, "ended at \(sim.now.seconds) s")
+        #expect(faas.functions.allSatisfy { $0.coldStarts == 0 }, "the load waits for the first replicas, so no request waits for one")
+    }
+
+    @Test("the Kubernetes-faithful default tells another story on the same scenario: load from 0 s, spread replicas, extraction")
+    func kubernetesProfile() throws {
+        let sim = try Self.run(.kubernetes)
+        let faas = try #require(sim.faasSummary())
+        #expect(faas.latency.p95 > 3 * FaaSSimReference.p95, "p95 \(faas.latency.p95)")
+        #expect(sim.summary().layerPulls > FaaSSimReference.pulls)
+        #expect(faas.functions.contains { $0.coldStarts > 0 })
+    }
+}

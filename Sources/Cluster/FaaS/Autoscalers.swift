@@ -18,6 +18,8 @@ public struct ScalingInputs: Hashable, Sendable {
     public var averageCPUMillis: Double
     /// CPU requested per replica, in millicores.
     public var cpuRequestMillis: Double
+    /// Requests handed to a replica since the previous decision (faas-sim counts these).
+    public var dispatched = 0
 
     public init(now: Double, replicas: Int, readyReplicas: Int, arrivals: Int, interval: Double,
                 averageConcurrency: Double = 0, averageCPUMillis: Double = 0, cpuRequestMillis: Double = 0)
@@ -63,22 +65,58 @@ public struct RequestRateScaler: Hashable, Sendable {
 }
 
 /// faas-sim's average-requests scaler, fixed: the metric is requests per second per ready
-/// replica (faas-sim used a count per window), and the decision is exact.
+/// replica (faas-sim used a count per window), and the decision is exact. With `faasSim`, it
+/// decides as faas-sim's `AverageFaasRequestScaler` does (see ``decideAsFaaSSim(_:)``).
 public struct AverageRequestsScaler: Hashable, Sendable {
     /// Requests per second one replica should take.
     public var target: Double
     public var tolerance: Double
     public var minReplicas: Int
     public var maxReplicas: Int
+    public var faasSim = false
 
-    public init(target: Double, tolerance: Double = 0.1, minReplicas: Int, maxReplicas: Int) {
+    public init(target: Double, tolerance: Double = 0.1, minReplicas: Int, maxReplicas: Int, faasSim: Bool = false) {
         self.target = target
         self.tolerance = tolerance
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
+        self.faasSim = faasSim
+    }
+
+    /// faas-sim's rule (sim/faas/scaling.py, AverageFaasRequestScaler) without its bugs:
+    /// requests dispatched in the window per running replica against `target × window`;
+    /// `desired = ⌈running × average / threshold⌉`; while replicas are starting, a scale-up
+    /// that would reverse once they count is skipped; no change for 1 − tolerance ≤ ratio < 1
+    /// or 1 < ratio < 1 + tolerance; a scale-up adds `desired − running` to the replicas that
+    /// exist (starting ones included), a scale-down removes `running − desired` exactly
+    /// (faas-sim's removes about half, a confirmed bug).
+    public func decideAsFaaSSim(_ i: ScalingInputs) -> ScalingDecision {
+        let keep = ScalingDecision(desired: min(maxReplicas, max(minReplicas, i.replicas)), reason: "")
+        let running = i.readyReplicas
+        guard running > 0, i.interval > 0 else { return ScalingDecision(desired: keep.desired, reason: "no running replica") }
+        let threshold = target * i.interval
+        var average = Double(i.dispatched) / Double(running)
+        let desired = Int((Double(running) * average / threshold).rounded(.up))
+        var updated = desired
+        let starting = i.replicas - running
+        if starting > 0 && desired > running {
+            average = Double(i.dispatched) / Double(running + starting)
+            updated = Int((Double(running) * average / threshold).rounded(.up))
+        }
+        if desired > running && updated < running {
+            return ScalingDecision(desired: keep.desired, reason: "scale-up reversed by \(starting) starting replicas")
+        }
+        let ratio = average / threshold
+        if (ratio >= 1 - tolerance && ratio < 1) || (ratio > 1 && ratio < 1 + tolerance) {
+            return ScalingDecision(desired: keep.desired, reason: "within tolerance (\(i.dispatched) dispatched, ratio \(ratio.fixedString))")
+        }
+        let total = desired < running ? i.replicas - (running - desired) : i.replicas + (desired - running)
+        return ScalingDecision(desired: min(maxReplicas, max(minReplicas, total)),
+                               reason: "\(i.dispatched) dispatched to \(running) running, ratio \(ratio.fixedString) of \(threshold.fixedString) per replica")
     }
 
     public func decide(_ i: ScalingInputs) -> ScalingDecision {
+        if faasSim { return decideAsFaaSSim(i) }
         let rate = i.interval > 0 ? Double(i.arrivals) / i.interval : 0
         guard i.readyReplicas > 0 else {
             // Nothing ready to measure: keep what exists, but never stay at zero with traffic.

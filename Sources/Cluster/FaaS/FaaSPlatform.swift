@@ -41,7 +41,8 @@ extension ClusterSimulator {
             case .requestRate(let threshold, let step, _):
                 f.requestRate = RequestRateScaler(threshold: threshold, step: step, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
             case .averageRequests(let target, _):
-                f.average = AverageRequestsScaler(target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas)
+                f.average = AverageRequestsScaler(target: target, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas,
+                                                  faasSim: scenario.compatibility == .faasSim)
             case .hpa(let metric, let target, _, let window):
                 guard spec.minReplicas >= 1 else {
                     throw ClusterError("function '\(spec.name)': the hpa scaler needs min replicas ≥ 1 (Kubernetes validates minReplicas ≥ 1)",
@@ -71,7 +72,11 @@ extension ClusterSimulator {
             } else {
                 throw ClusterError("a workload names unknown function '\(w.function)'", hint: "declare it under functions (or pipelines)")
             }
-            if let first = nextArrival(workload: i, after: w.start, first: true) {
+            if scenario.compatibility == .faasSim {
+                // faas-sim starts the load once every function has a running replica.
+                faas.outstandingWorkloads += 1
+                faas.heldWorkloads.append(i)
+            } else if let first = nextArrival(workload: i, after: w.start, first: true) {
                 faas.outstandingWorkloads += 1
                 queue.schedule(.arrival(workload: i), at: .seconds(first))
             }
@@ -214,6 +219,7 @@ extension ClusterSimulator {
 
     mutating func dispatch(_ slot: Int, to r: Int) {
         let f = faas.replicas[r].function
+        faas.functions[f].dispatchedSinceTick += 1
         if faas.functions[f].spec.loadBalancing == .roundRobin { faas.functions[f].rr &+= 1 }
         faas.requests[slot].replica = Int32(r)
         if faas.requests[slot].coldEnd == 0 { faas.requests[slot].coldEnd = now.seconds }
@@ -364,6 +370,9 @@ extension ClusterSimulator {
     mutating func finish(_ slot: Int, function f: Int) {
         integrate(f, at: now.seconds)
         faas.functions[f].inflight -= 1
+        if faas.functions[f].inflight == 0 && faas.outstandingWorkloads == 0 && scenario.compatibility == .faasSim {
+            faas.maybeDone = true
+        }
         faas.requests[slot].token &+= 1
         faas.requests[slot].replica = -1
         faas.freeRequests.append(Int32(slot))
@@ -568,6 +577,24 @@ extension ClusterSimulator {
         while let slot = faas.functions[f].coldQueue.pop() {
             dispatch(slot, to: pickReplica(f))
         }
+        if !faas.heldWorkloads.isEmpty, faas.functions.allSatisfy({ !$0.ready.isEmpty }) { releaseHeldWorkloads() }
+    }
+
+    /// Starts the workloads held until every function had a running replica, each after its
+    /// own `start`.
+    mutating func releaseHeldWorkloads() {
+        let held = faas.heldWorkloads
+        faas.heldWorkloads = []
+        faas.loadStart = now.seconds
+        for w in held {
+            // The workload's pattern runs from its start, counted from now.
+            faas.workloads[w].spec.start += now.seconds
+            if let first = nextArrival(workload: w, after: faas.workloads[w].spec.start, first: true) {
+                queue.schedule(.arrival(workload: w), at: .seconds(first))
+            } else {
+                faas.outstandingWorkloads -= 1
+            }
+        }
     }
 
     /// A replica stops serving (its node failed, or it is restarting): running invocations
@@ -645,6 +672,7 @@ extension ClusterSimulator {
         // across the mutations below would make every append to its timelines copy them.
         let (inputs, keepAlive, lastActivity, tickInterval) = scalingInputs(f, at: t)
         faas.functions[f].arrivalsSinceTick = 0
+        faas.functions[f].dispatchedSinceTick = 0
         faas.functions[f].concurrencyIntegral = 0
         faas.functions[f].cpuIntegral = 0
         faas.functions[f].lastTick = t
@@ -673,11 +701,12 @@ extension ClusterSimulator {
     func scalingInputs(_ f: Int, at t: Double) -> (ScalingInputs, keepAlive: Double?, lastActivity: Double, interval: Double) {
         let fn = faas.functions[f]
         let interval = t - fn.lastTick
-        let inputs = ScalingInputs(
+        var inputs = ScalingInputs(
             now: t, replicas: fn.replicas.count, readyReplicas: fn.ready.count, arrivals: fn.arrivalsSinceTick, interval: interval,
             averageConcurrency: interval > 0 ? fn.concurrencyIntegral / interval : 0,
             averageCPUMillis: interval > 0 ? fn.cpuIntegral / interval : 0,
             cpuRequestMillis: meanReadyCPURequest(f))
+        inputs.dispatched = fn.dispatchedSinceTick
         return (inputs, fn.spec.keepAlive, fn.lastActivity, fn.interval)
     }
 

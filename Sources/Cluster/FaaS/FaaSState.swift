@@ -104,6 +104,7 @@ struct FaaSState {
         var concurrencyIntegral: Double = 0
         var cpuIntegral: Double = 0
         var arrivalsSinceTick = 0
+        var dispatchedSinceTick = 0
         var lastTick: Double = 0
         // Results
         var arrivals = 0
@@ -150,6 +151,13 @@ struct FaaSState {
     var lastMonitor: Double = 0
     var monitorBusy: [Double] = []
     var outstandingWorkloads = 0
+    /// Workloads waiting for every function to have a running replica (faas-sim compatibility).
+    var heldWorkloads: [Int] = []
+    /// When the held workloads started (nil: none were held, or not yet).
+    var loadStart: Double?
+    /// A function's last request finished with no workload left (faas-sim compatibility: the
+    /// run ends once every request has completed, as faas-sim's does).
+    var maybeDone = false
 }
 
 /// One scaling decision, with its inputs.

@@ -41,6 +41,10 @@ public enum ScorePlugin: String, Hashable, Sendable, CaseIterable {
     case spread = "Spread"
     /// Prefers nodes holding the data items the pod reads.
     case dataLocality = "DataLocality"
+    /// 100 on a node that holds the pod's image, 0 elsewhere: with it alone, a function's
+    /// replicas stay on the node that pulled the image (skippy's image locality, as faas-sim
+    /// places them).
+    case imagePresence = "ImagePresence"
 
     public var name: String { rawValue }
 }

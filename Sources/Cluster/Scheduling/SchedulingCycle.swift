@@ -278,6 +278,8 @@ extension ClusterSimulator {
                 let sum = min(max(scaled, minThreshold), maxThreshold)
                 return Double(100 * (sum - minThreshold) / (maxThreshold - minThreshold))
             }
+        case .imagePresence:
+            return candidates.map { imageService.imagePresent[$0][image] ? 100 : 0 }
         case .spread:
             // SelectorSpread's NormalizeScore: `int64(100 × (float64(max − count) / float64(max)))`,
             // the division first (so 29 of 100 gives 28: 100 × 0.29 is just below 29).
