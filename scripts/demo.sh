@@ -24,7 +24,11 @@ else
 fi
 cd "$repo"
 scripts/setup.sh
-echo "== building kubeprint"
+if [ -x .build/debug/kubeprint ]; then
+    echo "== building kubeprint"
+else
+    echo "== building kubeprint (a first build takes several minutes: about 7 on 2 cores)"
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! swift build --product kubeprint >"$log" 2>&1; then
@@ -95,7 +99,7 @@ if [ "${DEMO_KEEP:-0}" = 1 ]; then
     trap 'rm -f "$log" "$serve_log"' EXIT
     echo "The playground keeps running (pid $serve_pid): dashboard $url/ ; KUBECONFIG=$kubeconfig kubectl get pods -A"
 else
-    echo "Dashboard: $url/ (open it while the playground runs: DEMO_KEEP=1 scripts/demo.sh keeps it running,"
-    echo "or start one with: .build/debug/kubeprint serve)"
+    echo "The playground has stopped. To look at its dashboard, run DEMO_KEEP=1 scripts/demo.sh (it keeps"
+    echo "the playground running and prints its address), or start one with: .build/debug/kubeprint serve"
 fi
 echo "On a real cluster: $repo/out/$name/deploy.sh -n <namespace> --create-namespace"

@@ -96,6 +96,10 @@ struct Deploy: AsyncParsableCommand {
         let manifests: SolutionManifests
         var inputs = [solution]
         if let cluster { inputs += [cluster] + Simulate.referencedFiles(of: cluster) }
+        if OutputPaths.kind(of: solution) == .missing {
+            throw CommandFailure("'\(solution)' does not exist",
+                                 hint: "give a solution folder written by kubeprint convert, or a blueprint.json (converted on the fly)")
+        }
         if OutputPaths.kind(of: solution) == .folder {
             manifests = try SolutionManifests.load(directory: solution)
             let folder = URL(fileURLWithPath: solution)

@@ -115,7 +115,8 @@ if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
         [ "$service" = orchestrator ] && orchestrator_port=$node_port
     done
     mv "$tmp" dockerinfo.json
-    echo "Wrote the assigned NodePorts to dockerinfo.json"
+    echo "Wrote the assigned NodePorts to dockerinfo.json and the Services' manifests in deployments/"
+    echo "  (this folder now differs from what kubeprint convert writes; --no-node-ports leaves them as generated)"
 fi
 
 if [ -f deployments/orchestrator_service.yaml ]; then

@@ -132,3 +132,14 @@ struct DeployCommandTests {
         #expect(r.stderr.contains("invalid-image"))
     }
 }
+
+@Suite("kubeprint deploy, bad input")
+struct DeployBadInputTests {
+    @Test("a path that does not exist is named as such, with what to give instead")
+    func missingPath() throws {
+        let r = try Binary.kubeprint(["deploy", "out/no-such-solution", "-q"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("'out/no-such-solution' does not exist"), "\(r.stderr)")
+        #expect(r.stderr.contains("hint: give a solution folder"), "\(r.stderr)")
+    }
+}

@@ -581,14 +581,17 @@ extension ClusterSimulator {
     }
 
     /// Starts the workloads held until every function had a running replica, each after its
-    /// own `start`.
+    /// own `start`. faas-sim's gateway looks for a running replica every 0.5 s
+    /// (`poll_available_replica`), so the load starts on the next poll.
     mutating func releaseHeldWorkloads() {
         let held = faas.heldWorkloads
         faas.heldWorkloads = []
-        faas.loadStart = now.seconds
+        let poll = 0.5
+        let start = (now.seconds / poll).rounded(.up) * poll
+        faas.loadStart = start
         for w in held {
-            // The workload's pattern runs from its start, counted from now.
-            faas.workloads[w].spec.start += now.seconds
+            // The workload's pattern runs from its start, counted from the load's.
+            faas.workloads[w].spec.start += start
             if let first = nextArrival(workload: w, after: faas.workloads[w].spec.start, first: true) {
                 queue.schedule(.arrival(workload: w), at: .seconds(first))
             } else {
