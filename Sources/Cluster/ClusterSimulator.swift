@@ -247,9 +247,10 @@ public struct ClusterSimulator {
             handle(event)
             count += 1
             if count % interval == 0 && !progress(now) { return true }
+            // faas-sim profile: a run without a time limit ends with its last request.
             if faas.maybeDone {
                 faas.maybeDone = false
-                if !isFaaSActive { return !queue.isEmpty }
+                if limit == .infinity && !isFaaSActive { return false }
             }
         }
         if limit != .infinity, now < limit { now = limit }

@@ -156,12 +156,10 @@ extension ClusterScenario {
     /// Follows faas-sim (see ``Compatibility/faasSim``): sets the compatibility and, where
     /// asked, the scheduler's scores (ImagePresence, BalancedAllocation, every feasible node
     /// scored, as skippy does) and no extraction.
-    public mutating func useFaaSSimProfile(scores: Bool = true, extraction: Bool = true) {
+    public mutating func useFaaSSimProfile(scores: Bool = true, nodesToScore: Bool = true, extraction: Bool = true) {
         compatibility = .faasSim
-        if scores {
-            scheduler.scores = [.init(.imagePresence), .init(.balancedAllocation)]
-            scheduler.percentageOfNodesToScore = 100
-        }
+        if scores { scheduler.scores = [.init(.imagePresence), .init(.balancedAllocation)] }
+        if nodesToScore { scheduler.percentageOfNodesToScore = 100 }
         if extraction { kubelet.extractionBytesPerSecond = 1e15 }
     }
 }

@@ -11,7 +11,11 @@ struct BenchFaaS: AsyncParsableCommand {
         discussion: """
             Runs until every request has completed and prints wall time, peak memory and what \
             was simulated. faas-sim needs 13.6 s for 100 nodes / 10 functions / 100k requests at \
-            500 req/s and 189.6 s (2.8 GB) for 1000 nodes / 100 functions / 1M requests at 5000 req/s.             By default the scenario runs under the faas-sim profile (the load starts once every             function has a running replica, faas-sim's placement, pulls and scaler), so both             simulators do the same work; --compatibility kubernetes runs it Kubernetes-faithful.
+            500 req/s and 189.6 s (2.8 GB) for 1000 nodes / 100 functions / 1M requests at 5000 req/s. \
+            By default the scenario runs under the faas-sim profile (the load starts once every \
+            function has a running replica, faas-sim's placement, pulls and scaler), so both \
+            simulators do the same work; --compatibility kubernetes runs it Kubernetes-faithful.
+
               .build/release/kubeprint bench faas --requests 1000000
             """)
 

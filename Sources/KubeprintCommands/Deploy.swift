@@ -115,6 +115,7 @@ struct Deploy: AsyncParsableCommand {
         var base = Playground.defaultCluster(seed: seed)
         if let cluster {
             base = try ScenarioFile.load(path: cluster).cluster
+            try Serve.refuseCompatibility(base, file: cluster)
             base.seed = seed
         }
         // The output is checked before anything runs, so a bad path costs no simulation.

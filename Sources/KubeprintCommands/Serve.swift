@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Deployer
 import Foundation
 import KubeAPI
@@ -171,7 +172,18 @@ struct Serve: AsyncParsableCommand {
         if let clusterText {
             scenario = try ScenarioFile.parse(clusterText, file: file).cluster
             scenario.seed = seed
+            try Self.refuseCompatibility(scenario, file: file)
         }
         return (PlaygroundConfig(scenario: scenario, epoch: epoch), clusterText)
+    }
+}
+
+extension Serve {
+    /// The playground is a Kubernetes cluster: a cluster file written for the faas-sim profile
+    /// (which changes placement, pulls and when load starts) is refused rather than half-applied.
+    static func refuseCompatibility(_ scenario: ClusterScenario, file: String) throws {
+        guard scenario.compatibility != .kubernetes else { return }
+        throw CommandFailure("\(file): compatibility: \(scenario.compatibility.rawValue) is for kubeprint simulate; the playground is Kubernetes-faithful",
+                             hint: "remove the compatibility line (or use another cluster file) for serve and deploy --cluster")
     }
 }

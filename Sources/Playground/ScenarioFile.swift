@@ -109,8 +109,8 @@ public struct ScenarioFile: Sendable {
                 data[e.key] = holders
             }
         }
-        var scheduler = readScheduler(&r, top)
-        var kubelet = readKubelet(&r, top)
+        let scheduler = readScheduler(&r, top)
+        let kubelet = readKubelet(&r, top)
         var compatibility = Compatibility.kubernetes
         if let v = top["compatibility"] {
             if let text = v.string, let c = Compatibility(rawValue: text) {
@@ -139,7 +139,9 @@ public struct ScenarioFile: Sendable {
         cluster.slowdownWhenOversubscribed = slowdown
         if compatibility == .faasSim {
             // What the profile changes, unless the file says otherwise.
-            cluster.useFaaSSimProfile(scores: top["scheduler"]?["scores"] == nil, extraction: top["kubelet"]?["extractionRate"] == nil)
+            cluster.useFaaSSimProfile(scores: top["scheduler"]?["scores"] == nil,
+                                      nodesToScore: top["scheduler"]?["percentageOfNodesToScore"] == nil,
+                                      extraction: top["kubelet"]?["extractionRate"] == nil)
         }
         return ScenarioFile(name: name, cluster: cluster, until: until)
     }

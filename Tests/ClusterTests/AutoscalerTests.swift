@@ -242,17 +242,22 @@ struct FaaSSimScalerTests {
 
     @Test("the tolerance band is open at 1: 0.9 ≤ ratio < 1 and 1 < ratio < 1.1 keep the replicas, exactly 1 does not change them either")
     func band() {
-        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 540)).desired == 3)  // ratio 0.9
-        #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 650)).desired == 3)  // ratio 1.083
+        // 20 running: outside the band ⌈20 × ratio⌉ would move them, inside it nothing does.
+        #expect(scaler.decide(inputs(replicas: 20, ready: 20, dispatched: 3_600)).desired == 20)  // ratio 0.9 (else 18)
+        #expect(scaler.decide(inputs(replicas: 20, ready: 20, dispatched: 3_560)).desired == 18)  // ratio 0.89
+        #expect(scaler.decide(inputs(replicas: 20, ready: 20, dispatched: 4_200)).desired == 20)  // ratio 1.05 (else 21)
         #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 600)).desired == 3)  // ratio 1: + (3 − 3)
         #expect(scaler.decide(inputs(replicas: 3, ready: 3, dispatched: 660)).desired == 4)  // ratio 1.1 → ⌈3.3⌉
     }
 
     @Test("a scale-down removes exactly running − desired (faas-sim's removes about half), never below min")
     func scaleDown() {
-        // 5 running, 300 dispatched: ratio 0.3 → desired 2: 3 removed (faas-sim would leave 4).
+        // 5 running, 300 dispatched: ratio 0.3 → desired 2: 3 removed (faas-sim's scale_down
+        // returns early when asked for 3 of 5 and leaves all 5).
         #expect(scaler.decide(inputs(replicas: 5, ready: 5, dispatched: 300)).desired == 2)
         #expect(scaler.decide(inputs(replicas: 5, ready: 5, dispatched: 0)).desired == 1)
         #expect(scaler.decide(inputs(replicas: 2, ready: 0, dispatched: 50)).desired == 2, "no running replica: no decision")
+        let atLeastTwo = AverageRequestsScaler(target: 20, minReplicas: 2, maxReplicas: 50, faasSim: true)
+        #expect(atLeastTwo.decide(inputs(replicas: 1, ready: 0, dispatched: 0)).desired == 1, "nothing running: left as it is, not clamped")
     }
 }

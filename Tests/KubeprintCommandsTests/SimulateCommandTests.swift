@@ -135,6 +135,14 @@ struct DeployCommandTests {
 
 @Suite("kubeprint deploy, bad input")
 struct DeployBadInputTests {
+    @Test("a cluster file for the faas-sim profile is refused: the playground is Kubernetes-faithful")
+    func compatibilityCluster() throws {
+        let r = try Binary.kubeprint(["deploy", Fixtures.blueprint("sudoku-tutorial.json").path, "--cluster",
+                                      Fixtures.packageRoot.appendingPathComponent("scenarios/faas-sim-100k.yaml").path, "-q"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("compatibility: faas-sim is for kubeprint simulate"), "\(r.stderr)")
+    }
+
     @Test("a path that does not exist is named as such, with what to give instead")
     func missingPath() throws {
         let r = try Binary.kubeprint(["deploy", "out/no-such-solution", "-q"])

@@ -308,3 +308,68 @@ struct FaaSSimAgreementTests {
         #expect(faas.functions.contains { $0.coldStarts > 0 })
     }
 }
+
+@Suite("the faas-sim profile's load start and end")
+struct FaaSSimProfileTests {
+    static func scenario(_ functions: String, workloads: String, until: String = "") -> String {
+        """
+        compatibility: faas-sim
+        \(until)
+        nodePools: [{name: n, count: 2, cpu: 4, memory: 8Gi}]
+        images: [{name: img, size: 50MB}]
+        functions:
+        \(functions)
+        workloads:
+        \(workloads)
+
+        """
+    }
+
+    static let ready = "  - {name: a, image: img, requests: {cpu: 500m, memory: 256Mi}, startup: 1s, executionTime: {distribution: exponential, mean: 20ms}, scaling: {min: 1, max: 4, scaler: average-requests, target: 20, window: 10s}}"
+
+    static func run(_ text: String, until: SimTime = .infinity) throws -> ClusterSimulator {
+        let file = try ScenarioFile.parse(text, file: "p.yaml")
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        _ = sim.run(until: until)
+        return sim
+    }
+
+    @Test("the load waits for the first replicas; a function at min 0 is not waited for, one that cannot run does not hold it for ever")
+    func release() throws {
+        // The first request comes after the first replica is ready (pull + 1 s startup) and on a 0.5 s poll.
+        var first = Double.infinity
+        var text = Self.scenario(Self.ready, workloads: "  - {function: a, pattern: poisson, rate: 20, requests: 200}")
+        var file = try ScenarioFile.parse(text, file: "p.yaml")
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.onRequest = { first = min(first, $0.arrival) }
+        sim.run()
+        #expect(first >= 1.5, "first arrival \(first)")
+        #expect(sim.faasSummary()?.completed == 200)
+        // A min-0 function beside it: the load still starts, and both complete.
+        let zero = "  - {name: z, image: img, requests: {cpu: 500m, memory: 256Mi}, startup: 1s, executionTime: {distribution: exponential, mean: 20ms}, scaling: {min: 0, max: 2, scaler: average-requests, target: 20, window: 10s}}"
+        text = Self.scenario(Self.ready + "\n" + zero, workloads: "  - {function: a, pattern: poisson, rate: 20, requests: 100}\n  - {function: z, pattern: poisson, rate: 5, requests: 20}")
+        sim = try Self.run(text)
+        #expect(sim.faasSummary()?.completed == 120, "\(String(describing: sim.faasSummary()?.failed))")
+        // A function no node can hold: the load starts anyway and its requests fail.
+        let huge = "  - {name: h, image: img, requests: {cpu: 64, memory: 256Mi}, startup: 1s, scaling: {min: 1, max: 2, scaler: average-requests, target: 20, window: 10s}}"
+        text = Self.scenario(Self.ready + "\n" + huge, workloads: "  - {function: a, pattern: poisson, rate: 20, requests: 100}\n  - {function: h, pattern: poisson, rate: 5, requests: 20}")
+        file = try ScenarioFile.parse(text, file: "p.yaml")
+        sim = try ClusterSimulator(scenario: file.cluster)
+        sim.run()
+        let s = try #require(sim.faasSummary())
+        #expect(s.requests == 120 && s.completed == 100 && s.failed == 20)
+    }
+
+    @Test("without a time limit the run ends with its last request; with one it runs to the limit")
+    func end() throws {
+        let text = Self.scenario(Self.ready, workloads: "  - {function: a, pattern: poisson, rate: 20, requests: 100}")
+        var last = 0.0
+        let file = try ScenarioFile.parse(text, file: "p.yaml")
+        var sim = try ClusterSimulator(scenario: file.cluster)
+        sim.onRequest = { last = max(last, $0.finished) }
+        #expect(sim.run() == false)
+        #expect(sim.now.seconds == last, "ended at \(sim.now.seconds), last request \(last)")
+        let limited = try Self.run(text, until: .seconds(120))
+        #expect(limited.now.seconds == 120)
+    }
+}

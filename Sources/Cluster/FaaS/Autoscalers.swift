@@ -93,7 +93,8 @@ public struct AverageRequestsScaler: Hashable, Sendable {
     public func decideAsFaaSSim(_ i: ScalingInputs) -> ScalingDecision {
         let keep = ScalingDecision(desired: min(maxReplicas, max(minReplicas, i.replicas)), reason: "")
         let running = i.readyReplicas
-        guard running > 0, i.interval > 0 else { return ScalingDecision(desired: keep.desired, reason: "no running replica") }
+        // faas-sim does nothing while no replica runs.
+        guard running > 0, i.interval > 0 else { return ScalingDecision(desired: i.replicas, reason: "no running replica") }
         let threshold = target * i.interval
         var average = Double(i.dispatched) / Double(running)
         let desired = Int((Double(running) * average / threshold).rounded(.up))

@@ -91,6 +91,9 @@ extension ClusterSimulator {
                 queue.schedule(.scalerTick(function: f), at: .seconds(faas.functions[f].interval))
             }
         }
+        // Functions that start with no replica (min 0) are not waited for: with none to wait
+        // for, the load starts at once.
+        if !faas.heldWorkloads.isEmpty, faas.functions.allSatisfy({ $0.spec.minReplicas == 0 }) { releaseHeldWorkloads() }
         faas.monitorBusy = Array(repeating: 0, count: nodeTable.nodes.count)
         if !faas.functions.isEmpty { queue.schedule(.monitorTick, at: .seconds(scenario.monitorInterval)) }
     }
@@ -577,7 +580,7 @@ extension ClusterSimulator {
         while let slot = faas.functions[f].coldQueue.pop() {
             dispatch(slot, to: pickReplica(f))
         }
-        if !faas.heldWorkloads.isEmpty, faas.functions.allSatisfy({ !$0.ready.isEmpty }) { releaseHeldWorkloads() }
+        if !faas.heldWorkloads.isEmpty, faas.functions.allSatisfy({ !$0.ready.isEmpty || $0.spec.minReplicas == 0 }) { releaseHeldWorkloads() }
     }
 
     /// Starts the workloads held until every function had a running replica, each after its
@@ -588,7 +591,6 @@ extension ClusterSimulator {
         faas.heldWorkloads = []
         let poll = 0.5
         let start = (now.seconds / poll).rounded(.up) * poll
-        faas.loadStart = start
         for w in held {
             // The workload's pattern runs from its start, counted from the load's.
             faas.workloads[w].spec.start += start
@@ -658,6 +660,9 @@ extension ClusterSimulator {
         if faas.functions[f].ready.isEmpty {
             faas.functions[f].blocked = true
             while let slot = faas.functions[f].coldQueue.pop() { fail(slot, .noCapacity) }
+            // A function that cannot run would hold the load forever (faas-sim's gateway polls
+            // for ever): the load starts, and its requests fail for want of capacity.
+            if !faas.heldWorkloads.isEmpty { releaseHeldWorkloads() }
         }
     }
 

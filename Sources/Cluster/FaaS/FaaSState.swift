@@ -153,8 +153,6 @@ struct FaaSState {
     var outstandingWorkloads = 0
     /// Workloads waiting for every function to have a running replica (faas-sim compatibility).
     var heldWorkloads: [Int] = []
-    /// When the held workloads started (nil: none were held, or not yet).
-    var loadStart: Double?
     /// A function's last request finished with no workload left (faas-sim compatibility: the
     /// run ends once every request has completed, as faas-sim's does).
     var maybeDone = false
