@@ -547,9 +547,12 @@ public final class DeployerService: Sendable {
         var d = d
         // A status poll does not wait behind a deploy holding the playground when nothing in
         // the namespace changed since the last read.
-        let cached = playground.currentSummary(namespace: d.namespace)
         let summary: NamespaceSummary
-        if let cached { summary = cached } else { summary = await playground.summary(namespace: d.namespace) }
+        if let cached = playground.currentSummary(namespace: d.namespace) {
+            summary = cached
+        } else {
+            summary = await playground.summary(namespace: d.namespace)
+        }
         if d.status == .starting || d.status == .ready {
             let now: DeploymentStatus = !summary.exists ? .deleted : summary.ready ? .ready : .starting
             if now != d.status {

@@ -35,6 +35,8 @@ final class APIState {
     let inbox = EventInbox()
     var random: RandomSource
     var now: SimTime = .zero
+    /// Called after every move of virtual time (the playground's summary cache, in manual time).
+    var onTimeMoved: ((SimTime) -> Void)?
     /// Timers of the controllers (pod removal after grace, HPA ticks, namespace finalisation).
     var timers = EventQueue<Timer>()
 
@@ -180,6 +182,7 @@ final class APIState {
         sim.run(until: target)
         absorbSimulatorEvents()
         reconcile()
+        onTimeMoved?(now)
     }
 
     /// Whether nothing is left to happen but periodic ticks: no controller work queued and

@@ -63,6 +63,9 @@ public actor LivePlayground {
             hub.dispatch(event)
             summaries.changed(event)
         }
+        // In manual time only a move of virtual time can make a summary stale besides a change
+        // (on the clock, entries age out instead).
+        if speed == .manual { state.onTimeMoved = { summaries.moved(to: $0.seconds) } }
         record?.header(config)
     }
 
@@ -154,7 +157,6 @@ public actor LivePlayground {
                 }
                 state.advance(to: state.now + .seconds(seconds))
             }
-            summaries.moved(to: state.now.seconds)
             recorder?.advance(to: state.now)
             return APIResponse(status: 200, body: JSONWriter(pretty: false).write(statusDocument()))
         case ("GET", "status"):
@@ -195,13 +197,11 @@ public actor LivePlayground {
     /// Runs in manual mode: moves virtual time on.
     public func advance(by seconds: Double) {
         state.advance(to: state.now + .seconds(seconds))
-        summaries.moved(to: state.now.seconds)
         recorder?.advance(to: state.now)
     }
 
     public func advanceUntilIdle(limit seconds: Double = 3600) {
         state.advanceUntilIdle(limit: .seconds(seconds))
-        summaries.moved(to: state.now.seconds)
         recorder?.advance(to: state.now)
     }
 

@@ -166,7 +166,6 @@ final class SummaryCache: Sendable {
     func keep(_ ns: String, _ summary: NamespaceSummary, now: Double) {
         let wallNow = ContinuousClock.now
         state.withLock { s in
-            if manual { s.virtualNow = now }
             guard summary.exists else { return }
             s.entries[ns] = Entry(version: s.versions[ns, default: 0], virtualNow: now, wall: wallNow, summary: summary)
         }

@@ -124,6 +124,5 @@ extension LivePlayground {
     /// Moves virtual time to `t` (replays).
     func advance(to t: SimTime) {
         state.advance(to: t)
-        summaries.moved(to: state.now.seconds)
     }
 }

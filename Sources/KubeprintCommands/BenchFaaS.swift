@@ -10,8 +10,9 @@ struct BenchFaaS: AsyncParsableCommand {
         abstract: "faas-sim's benchmark scenario: N nodes, F functions, R Poisson requests, average-requests scaling.",
         discussion: """
             Runs until every request has completed and prints wall time, peak memory and what \
-            was simulated. faas-sim needs 13.6 s for 100 nodes / 10 functions / 100k requests at \
-            500 req/s and 189.6 s (2.8 GB) for 1000 nodes / 100 functions / 1M requests at 5000 req/s. \
+            was simulated. For faas-sim's own figures on the same machine, run \
+            ../shared/peers/faas-sim/side-by-side.sh (100 nodes / 10 functions / 100k requests at \
+            500 req/s; 1000 nodes / 100 functions / 1M requests at 5000 req/s by hand). \
             By default the scenario runs under the faas-sim profile (the load starts once every \
             function has a running replica, faas-sim's placement, pulls and scaler), so both \
             simulators do the same work; --compatibility kubernetes runs it Kubernetes-faithful.

@@ -91,7 +91,7 @@ public struct AverageRequestsScaler: Hashable, Sendable {
     /// exist (starting ones included), a scale-down removes `running − desired` exactly
     /// (faas-sim's removes about half, a confirmed bug).
     public func decideAsFaaSSim(_ i: ScalingInputs) -> ScalingDecision {
-        let keep = ScalingDecision(desired: min(maxReplicas, max(minReplicas, i.replicas)), reason: "")
+        let kept = min(maxReplicas, max(minReplicas, i.replicas))
         let running = i.readyReplicas
         // faas-sim does nothing while no replica runs.
         guard running > 0, i.interval > 0 else { return ScalingDecision(desired: i.replicas, reason: "no running replica") }
@@ -105,11 +105,11 @@ public struct AverageRequestsScaler: Hashable, Sendable {
             updated = Int((Double(running) * average / threshold).rounded(.up))
         }
         if desired > running && updated < running {
-            return ScalingDecision(desired: keep.desired, reason: "scale-up reversed by \(starting) starting replicas")
+            return ScalingDecision(desired: kept, reason: "scale-up reversed by \(starting) starting replicas")
         }
         let ratio = average / threshold
         if (ratio >= 1 - tolerance && ratio < 1) || (ratio > 1 && ratio < 1 + tolerance) {
-            return ScalingDecision(desired: keep.desired, reason: "within tolerance (\(i.dispatched) dispatched, ratio \(ratio.fixedString))")
+            return ScalingDecision(desired: kept, reason: "within tolerance (\(i.dispatched) dispatched, ratio \(ratio.fixedString))")
         }
         let total = desired < running ? i.replicas - (running - desired) : i.replicas + (desired - running)
         return ScalingDecision(desired: min(maxReplicas, max(minReplicas, total)),

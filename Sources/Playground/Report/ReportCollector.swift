@@ -46,12 +46,19 @@ public struct TimeBins: Sendable {
         let from = max(0, from)
         guard to > from, to.isFinite, value.isFinite else { return }
         grow(to: to)
-        // Over the bins' indices, so floating-point rounding at a bin edge cannot end it early.
-        let first = min(values.count - 1, max(0, Int((from / width).rounded(.down))))
-        let last = min(values.count - 1, max(first, Int((to / width).rounded(.down))))
+        Self.forEachOverlap(from: from, to: to, width: width, count: values.count) { i, overlap in values[i] += value * overlap }
+    }
+
+    /// Calls `body` with each of `count` slots of `width` that `from…to` overlaps and the length
+    /// of the overlap: a bounded walk over the slots' indices, so floating-point rounding at an
+    /// edge can neither end it early nor loop.
+    static func forEachOverlap(from: Double, to: Double, width: Double, count: Int, _ body: (Int, Double) -> Void) {
+        guard count > 0, to > from, width > 0 else { return }
+        let first = min(count - 1, max(0, Int((from / width).rounded(.down))))
+        let last = min(count - 1, max(first, Int((to / width).rounded(.down))))
         for i in first...last {
             let overlap = min(to, Double(i + 1) * width) - max(from, Double(i) * width)
-            if overlap > 0 { values[i] += value * overlap }
+            if overlap > 0 { body(i, overlap) }
         }
     }
 

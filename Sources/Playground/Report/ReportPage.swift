@@ -250,15 +250,8 @@ public enum ReportPage {
                 let start = Double(i) * bins.width, cover = bins.coverage(i)
                 guard cover > 0 else { continue }
                 let mean = v / cover
-                // The bin's interval, clipped to the drawn time range, spread over the columns
-                // it overlaps (a bounded loop over column indices, whatever the rounding).
-                let a = min(start, end), b = min(start + cover, end)
-                guard b > a else { continue }
-                let first = min(columns - 1, max(0, Int((a / width).rounded(.down))))
-                let last = min(columns - 1, max(first, Int((b / width).rounded(.down))))
-                for col in first...last {
-                    let overlap = min(b, Double(col + 1) * width) - max(a, Double(col) * width)
-                    guard overlap > 0 else { continue }
+                // The bin's interval, clipped to the drawn time range, spread over the columns.
+                TimeBins.forEachOverlap(from: min(start, end), to: min(start + cover, end), width: width, count: columns) { col, overlap in
                     sums[col] += mean * overlap
                     covered[col] += overlap
                 }
