@@ -10,18 +10,21 @@ import Simulation
 /// print(sim.summary())
 /// ```
 public struct ClusterSimulator {
+    /// Payloads are at most 16 bytes (Int32 where an index fits) so queue entries stay small:
+    /// the heap's sift loops are most of the engine's time.
     enum Event {
         case podArrives(Int)
         case scheduleCycle
         case retry(pod: Int, generation: Int)
         case flushUnschedulable(pod: Int, attempts: Int)
-        case requestSent(node: Int, layer: Int, source: Int, generation: Int)
+        case requestSent(node: Int32, layer: Int32, source: Int32, generation: Int32)
         case networkTick(version: Int)
-        case layerExtracted(node: Int, layer: Int, generation: Int)
+        case layerExtracted(node: Int32, layer: Int32, generation: Int32)
         case imageGC(node: Int, generation: Int)
         case containerStarted(pod: Int, generation: Int)
         case setupDone(pod: Int, generation: Int)
-        case deletePod(String)
+        /// The scenario's deletion at this index (its pod is looked up by name when it falls due).
+        case deletePod(deletion: Int)
         case terminated(pod: Int, generation: Int)
         case nodeFails(Int)
         case nodeRecovers(Int)
@@ -174,9 +177,9 @@ public struct ClusterSimulator {
             queue.schedule(.podArrives(pods.count - 1), at: arrival.at)
         }
         ownerCounts = Array(repeating: Array(repeating: 0, count: nodeTable.nodes.count), count: ownerNames.count)
-        for deletion in scenario.deletions {
+        for (i, deletion) in scenario.deletions.enumerated() {
             guard podByName[deletion.pod] != nil else { throw ClusterError("deletion names unknown pod '\(deletion.pod)'") }
-            queue.schedule(.deletePod(deletion.pod), at: deletion.at)
+            queue.schedule(.deletePod(deletion: i), at: deletion.at)
         }
         let nodeIndex = Dictionary(uniqueKeysWithValues: nodeTable.nodes.enumerated().map { ($1.spec.name, $0) })
         for failure in scenario.failures {
@@ -272,15 +275,17 @@ public struct ClusterSimulator {
             guard pods[p].attempts == attempts, pods[p].phase == .pending, scheduler.unschedulable.contains(p) else { return }
             scheduler.unschedulable.remove(p)
             moveToActiveOrBackoff(p)
-        case .requestSent(let n, let layer, let source, let generation):
-            guard nodeTable.nodes[n].generation == generation, nodeTable.hot[n].isUp else { return }
-            startTransfer(node: n, layer: layer, source: source)
+        case .requestSent(let node, let layer, let source, let generation):
+            let n = Int(node)
+            guard Int32(truncatingIfNeeded: nodeTable.nodes[n].generation) == generation, nodeTable.hot[n].isUp else { return }
+            startTransfer(node: n, layer: Int(layer), source: Int(source))
         case .networkTick(let version):
             guard version == imageService.networkVersion else { return }
             finishTransfers()
-        case .layerExtracted(let n, let layer, let generation):
-            guard nodeTable.nodes[n].generation == generation else { return }
-            layerReady(node: n, layer: layer)
+        case .layerExtracted(let node, let layer, let generation):
+            let n = Int(node)
+            guard Int32(truncatingIfNeeded: nodeTable.nodes[n].generation) == generation else { return }
+            layerReady(node: n, layer: Int(layer))
         case .imageGC(let n, let generation):
             nodeTable.nodes[n].gcScheduled = false
             guard nodeTable.nodes[n].generation == generation, nodeTable.hot[n].isUp else { return }
@@ -304,8 +309,8 @@ public struct ClusterSimulator {
             pods[p].ready = now
             emit(.podReady, pod: p, duration: (now - pods[p].created).seconds)
             if pods[p].replica >= 0 { replicaReady(pods[p].replica) }
-        case .deletePod(let name):
-            guard let p = podByName[name] else { return }
+        case .deletePod(let i):
+            guard let p = podByName[scenario.deletions[i].pod] else { return }
             deletePod(p)
         case .terminated(let p, let generation):
             guard pods[p].generation == generation, pods[p].phase == .terminating else { return }

@@ -61,6 +61,102 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
         max = values.max() ?? 0
     }
 
+    /// The same figures as `Percentiles(values.map(Double.init))`, bit for bit, without the
+    /// copy: the order statistics come from counting passes over the values' bit patterns
+    /// (radix selection), O(n) whatever the distribution, ties and runs included.
+    public init(floats values: [Float]) {
+        if values.count < 1024 {
+            self.init(values.map(Double.init))
+        } else {
+            self.init(radix: values)
+        }
+    }
+
+    private init(radix values: [Float]) {
+        var sum = 0.0
+        var largest = -Float.infinity
+        for v in values {
+            sum += Double(v)
+            largest = Swift.max(largest, v)
+        }
+        let n = values.count
+        let fractions = [0.5, 0.95, 0.99]
+        var ranks: [Int] = []
+        for f in fractions {
+            let lo = Int((f * Double(n - 1)).rounded(.down))
+            ranks.append(lo)
+            ranks.append(Swift.min(lo + 1, n - 1))
+        }
+        let order = Self.orderStatistics(values, ranks: ranks)
+        var quantiles: [Double] = []
+        for (i, f) in fractions.enumerated() {
+            let rank = f * Double(n - 1)
+            let low = Double(order[2 * i]), next = Double(order[2 * i + 1])
+            quantiles.append(low + (next - low) * (rank - rank.rounded(.down)))
+        }
+        count = n
+        mean = sum / Double(n)
+        p50 = quantiles[0]; p95 = quantiles[1]; p99 = quantiles[2]
+        max = Double(largest)
+    }
+
+    /// A key whose unsigned order is the values' numeric order (−0 and +0 alike).
+    @inline(__always) static func sortKey(_ v: Float) -> UInt32 {
+        let bits = v == 0 ? 0 : v.bitPattern
+        return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+
+    @inline(__always) static func value(ofKey key: UInt32) -> Float {
+        Float(bitPattern: key & 0x8000_0000 != 0 ? key & 0x7FFF_FFFF : ~key)
+    }
+
+    /// The values of the given ranks (0-based) among `values`: most significant digit radix
+    /// selection over the sort keys, 11 + 11 + 10 bits, each level counting only the keys that
+    /// share the wanted ranks' prefix so far (small counting tables, at most three passes).
+    static func orderStatistics(_ values: [Float], ranks: [Int]) -> [Float] {
+        var result = [Float](repeating: 0, count: ranks.count)
+        let keys = values.map(sortKey)
+        select(keys, wanted: ranks.enumerated().map { (rank: $1, slot: $0) }, shift: 21, into: &result)
+        return result
+    }
+
+    private static func select(_ keys: [UInt32], wanted: [(rank: Int, slot: Int)], shift: Int, into result: inout [Float]) {
+        let bits = shift == 0 ? 10 : 11
+        let mask = UInt32(1 << bits - 1)
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        for k in keys { counts[Int((k >> UInt32(shift)) & mask)] += 1 }
+        // Each wanted rank's digit and its rank among the keys with that digit.
+        var groups: [(digit: Int, wanted: [(rank: Int, slot: Int)])] = []
+        let order = wanted.sorted { $0.rank < $1.rank }
+        var next = 0, before = 0
+        for digit in counts.indices where next < order.count {
+            let c = counts[digit]
+            while next < order.count, order[next].rank < before + c {
+                let w = (rank: order[next].rank - before, slot: order[next].slot)
+                if groups.last?.digit == digit { groups[groups.count - 1].wanted.append(w) } else { groups.append((digit, [w])) }
+                next += 1
+            }
+            before += c
+        }
+        // One pass shares the keys out to the groups' digits.
+        var groupOf = [Int8](repeating: -1, count: 1 << bits)
+        for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
+        var parts = [[UInt32]](repeating: [], count: groups.count)
+        for k in keys {
+            let g = groupOf[Int((k >> UInt32(shift)) & mask)]
+            if g >= 0 { parts[Int(g)].append(k) }
+        }
+        for (group, matching) in zip(groups, parts) {
+            if shift == 0 {
+                // All the key's digits are known: every matching key is the same value.
+                let value = value(ofKey: matching[0])
+                for w in group.wanted { result[w.slot] = value }
+            } else {
+                select(matching, wanted: group.wanted, shift: shift == 21 ? 10 : 0, into: &result)
+            }
+        }
+    }
+
     /// Puts the k-th smallest of `a[from...]` at index k, smaller ones before it and larger ones
     /// after (Hoare's selection with a median-of-three pivot; deterministic).
     static func select(_ a: inout [Double], _ k: Int, from: Int) {

@@ -1,4 +1,4 @@
-/// The engine's hot path: a binary min-heap of events ordered by (time, insertion sequence).
+/// The engine's hot path: a 4-ary min-heap of events ordered by (time, insertion sequence).
 ///
 /// Entries are plain structs stored inline in one array, so scheduling an event allocates
 /// nothing once the array has grown; events at the same time come out in the order they were
@@ -40,38 +40,57 @@ public struct EventQueue<Event> {
 
     @inlinable
     public mutating func schedule(_ event: Event, at time: SimTime) {
-        var i = heap.count
         let entry = Entry(time: time.ticks, sequence: nextSequence, event: event)
         nextSequence &+= 1
         heap.append(entry)
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if !entry.precedes(heap[parent]) { break }
-            heap[i] = heap[parent]
-            i = parent
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 2
+                if !entry.precedes(h[parent]) { break }
+                h[i] = h[parent]
+                i = parent
+            }
+            h[i] = entry
         }
-        heap[i] = entry
     }
 
     /// Removes and returns the earliest event.
+    ///
+    /// The heap is 4-ary (half the levels of a binary one, a node's children side by side in
+    /// memory) and pops bottom-up (Floyd): the hole left at the root moves down along the
+    /// earliest child to a leaf, then the last entry rises from there, which saves comparing it
+    /// on the way down (it nearly always belongs near the bottom). Keys are unique, so the order
+    /// events come out in does not depend on the heap's shape.
     @inlinable
     public mutating func pop() -> (time: SimTime, event: Event)? {
         guard let first = heap.first else { return nil }
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            var i = 0
-            let n = heap.count
-            while true {
-                let left = 2 * i + 1
-                if left >= n { break }
-                var child = left
-                let right = left + 1
-                if right < n && heap[right].precedes(heap[left]) { child = right }
-                if !heap[child].precedes(last) { break }
-                heap[i] = heap[child]
-                i = child
+        let n = heap.count
+        if n > 0 {
+            heap.withUnsafeMutableBufferPointer { h in
+                var i = 0
+                while true {
+                    let c = 4 * i + 1
+                    if c >= n { break }
+                    var best = c
+                    var j = c + 1
+                    let end = Swift.min(c + 4, n)
+                    while j < end {
+                        if h[j].precedes(h[best]) { best = j }
+                        j += 1
+                    }
+                    h[i] = h[best]
+                    i = best
+                }
+                while i > 0 {
+                    let parent = (i - 1) >> 2
+                    if !last.precedes(h[parent]) { break }
+                    h[i] = h[parent]
+                    i = parent
+                }
+                h[i] = last
             }
-            heap[i] = last
         }
         return (SimTime(ticks: first.time), first.event)
     }

@@ -1,4 +1,5 @@
 @testable import Cluster
+import Foundation
 import Testing
 
 @Suite("percentiles by selection")
@@ -33,6 +34,31 @@ struct PercentilesTests {
             #expect(p.p95 == Self.sorted(values, 0.95), "trial \(trial)")
             #expect(p.p99 == Self.sorted(values, 0.99), "trial \(trial)")
             #expect(p.max == values.max())
+        }
+    }
+
+    @Test("radix selection over floats gives the same figures as over doubles, bit for bit")
+    func floatsSameAsDoubles() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        for trial in 0..<24 {
+            let n = 1024 + Int(next() % 40_000)
+            let values: [Float] = (0..<n).map { i in
+                switch trial % 6 {
+                case 0: return Float(next() % 1_000_000) / 7_000  // spread
+                case 1: return Float(next() % 3)  // heavy ties, zeros
+                case 2: return Float(i) * 1e-4  // sorted, tiny
+                case 3: return Float(next() % 2000) - 1000.5  // negative and positive
+                case 4: return next() % 100 == 0 ? 50 : 0.125  // one value, a few outliers
+                default: return Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.1  // exponential
+                }
+            }
+            let viaDoubles = Percentiles(values.map(Double.init))
+            let viaFloats = Percentiles(floats: values)
+            #expect(viaFloats == viaDoubles, "trial \(trial), n \(n)")
         }
     }
 }

@@ -32,6 +32,34 @@ struct EngineTests {
         #expect(popped.map(\.1) == expected.map(\.1))
     }
 
+    @Test("schedules and pops interleaved come out as a sorted reference list says")
+    func interleaved() {
+        var q = EventQueue<Int>()
+        var rng = RandomSource(seed: 11)
+        var pending: [(time: Int64, id: Int)] = []
+        var now: Int64 = 0
+        var next = 0
+        for _ in 0..<20_000 {
+            if rng.next() % 2 == 0 || pending.isEmpty {
+                // Never before the last popped time, as in a simulation; many equal times.
+                let t = now + Int64(rng.next() % 50)
+                q.schedule(next, at: SimTime(ticks: t))
+                pending.append((t, next))
+                next += 1
+            } else {
+                let k = pending.indices.min { (pending[$0].time, pending[$0].id) < (pending[$1].time, pending[$1].id) } ?? 0
+                let want = pending.remove(at: k)
+                guard let (t, e) = q.pop() else {
+                    Issue.record("queue empty with \(pending.count + 1) pending")
+                    return
+                }
+                #expect(t.ticks == want.time && e == want.id)
+                now = t.ticks
+            }
+        }
+        #expect(q.count == pending.count)
+    }
+
     @Test("integer ticks do not drift")
     func noDrift() {
         var t = SimTime.zero

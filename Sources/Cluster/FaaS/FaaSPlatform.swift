@@ -245,10 +245,12 @@ extension ClusterSimulator {
         faas.functions[f].running += 1
         faas.requests[slot].execStart = t
         faas.requests[slot].replica = Int32(r)
-        let spec = faas.functions[f].spec
+        // The spec's fields are read one by one: a copy of the whole spec (names, images,
+        // distributions) would retain and release its storage on every invocation.
         var duration: Double
-        var cpu = spec.cpuPerInvocation
-        var gpu = spec.gpuPerInvocation, network = spec.networkPerInvocation, blockIO = spec.blockIOPerInvocation
+        var cpu = faas.functions[f].spec.cpuPerInvocation
+        var gpu = faas.functions[f].spec.gpuPerInvocation, network = faas.functions[f].spec.networkPerInvocation
+        var blockIO = faas.functions[f].spec.blockIOPerInvocation
         var plannedMemory: Double?
         var plan: InvocationPlan?
         if faas.functions[f].hasCustomSimulator, let (custom, context) = functionSimulator(forPod: faas.replicas[r].pod) {
@@ -263,12 +265,13 @@ extension ClusterSimulator {
             gpu = plan.gpus ?? gpu
             network = plan.networkBytesPerSecond ?? network
             blockIO = plan.blockIOBytesPerSecond ?? blockIO
-        } else if spec.executionTime.isEmpty {
-            duration = spec.defaultExecutionTime.sample(using: &executionRandom)
+        } else if faas.functions[f].spec.executionTime.isEmpty {
+            duration = faas.functions[f].spec.defaultExecutionTime.sample(using: &executionRandom)
         } else {
+            let spec = faas.functions[f].spec
             duration = (spec.executionTime[nodeTable.nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
         }
-        if case .forking(let overhead) = spec.behaviour { duration += overhead }
+        if case .forking(let overhead) = faas.functions[f].spec.behaviour { duration += overhead }
         faas.requests[slot].cpu = cpu
         faas.requests[slot].gpu = gpu
         faas.requests[slot].network = network
@@ -284,14 +287,14 @@ extension ClusterSimulator {
             let demand = nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
         }
-        let memory = plannedMemory ?? spec.memoryPerInvocation?.sample(using: &executionRandom)
-        if let memory, let limit = spec.memoryLimit, memory > Double(limit) {
+        let memory = plannedMemory ?? faas.functions[f].spec.memoryPerInvocation?.sample(using: &executionRandom)
+        if let memory, let limit = faas.functions[f].spec.memoryLimit, memory > Double(limit) {
             // Memory grows linearly from 0 to its peak over the run; the container is killed
             // when it crosses the limit.
             faas.requests[slot].memoryKill = true
             duration *= Double(limit) / memory
         }
-        if let timeout = spec.timeout, duration > timeout {
+        if let timeout = faas.functions[f].spec.timeout, duration > timeout {
             // The time limit comes first: a timeout, whatever the memory would have done.
             duration = timeout
             faas.requests[slot].memoryKill = false
@@ -313,7 +316,6 @@ extension ClusterSimulator {
         }
         let f = faas.replicas[r].function
         let t = now.seconds
-        let spec = faas.functions[f].spec
         integrate(f, at: t)
         faas.replicas[r].running -= 1
         if let k = faas.replicas[r].runningSlots.firstIndex(of: Int32(slot)) { faas.replicas[r].runningSlots.remove(at: k) }
@@ -329,26 +331,30 @@ extension ClusterSimulator {
         faas.functions[f].runningCPU -= cpu
         let duration = t - req.execStart
         chargeEnergy(slot, function: f, node: n)
-        let memory = Double(spec.memoryLimit ?? spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes)
-        faas.functions[f].gbSeconds += memory / 1e9 * duration
-        if faas.requests[slot].memoryKill {
+        let memory: Int64
+        if let limit = faas.functions[f].spec.memoryLimit {
+            memory = limit
+        } else {
+            memory = faas.functions[f].spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes
+        }
+        faas.functions[f].gbSeconds += Double(memory) / 1e9 * duration
+        if req.memoryKill {
             fail(slot, .memoryLimit)
             restartReplica(r)
-        } else if let failure = faas.requests[slot].failure {
+        } else if let failure = req.failure {
             fail(slot, failure)
         } else {
-            let req = faas.requests[slot]
             let coldWait = req.coldEnd > 0 ? req.coldEnd - req.arrival : 0
             let queued = req.execStart - max(req.arrival, req.coldEnd > 0 ? req.coldEnd : req.arrival)
             faas.functions[f].completed += 1
-            faas.functions[f].egress += spec.responseBytes
+            faas.functions[f].egress += faas.functions[f].spec.responseBytes
             faas.functions[f].cold.append(Float(coldWait))
             faas.functions[f].wait.append(Float(queued))
             faas.functions[f].exec.append(Float(duration))
             faas.functions[f].total.append(Float(t - req.arrival))
             if let onRequest {
-                onRequest(RequestRecord(function: spec.name, arrival: req.arrival, coldStart: coldWait, wait: queued, execution: duration,
-                                        finished: t, failure: nil))
+                onRequest(RequestRecord(function: faas.functions[f].spec.name, arrival: req.arrival, coldStart: coldWait, wait: queued,
+                                        execution: duration, finished: t, failure: nil))
             }
             finish(slot, function: f)
             if req.run >= 0 { stepFinished(run: Int(req.run), hop: Int(req.hop), function: f, succeeded: true) }

@@ -119,7 +119,7 @@ extension ClusterSimulator {
     public func pipelineSummaries() -> [PipelineSummary] {
         faas.pipelines.map { p in
             PipelineSummary(name: p.spec.name, runs: p.runs, completed: p.completed, failed: p.failed, truncated: p.truncated,
-                            latency: Percentiles(p.latency.map(Double.init)), steps: Percentiles(p.steps.map(Double.init)))
+                            latency: Percentiles(floats: p.latency), steps: Percentiles(floats: p.steps))
         }
     }
 }

@@ -138,7 +138,7 @@ extension ClusterSimulator {
             }
             imageService.requestTimes[Self.requestKey(n, layer)] = (now, source)
             imageService.sourceFlows[source] += 1
-            queue.schedule(.requestSent(node: n, layer: layer, source: source, generation: nodeTable.nodes[n].generation),
+            queue.schedule(.requestSent(node: Int32(n), layer: Int32(layer), source: Int32(source), generation: Int32(truncatingIfNeeded: nodeTable.nodes[n].generation)),
                            at: now + .seconds(sourceRoundTrip[source]))
         }
         pods[p].usedCache = hitAll
@@ -220,7 +220,7 @@ extension ClusterSimulator {
     mutating func extract(node n: Int, layer: Int) {
         nodeTable.nodes[n].extracting.insert(layer)
         let extraction = Double(layerSizes[layer]) / max(1, scenario.kubelet.extractionBytesPerSecond)
-        queue.schedule(.layerExtracted(node: n, layer: layer, generation: nodeTable.nodes[n].generation), at: now + .seconds(extraction))
+        queue.schedule(.layerExtracted(node: Int32(n), layer: Int32(layer), generation: Int32(truncatingIfNeeded: nodeTable.nodes[n].generation)), at: now + .seconds(extraction))
     }
 
     /// containerd unpacks an image's layers in order: for each running pull, the first layer
