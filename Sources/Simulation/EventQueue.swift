@@ -43,16 +43,20 @@ public struct EventQueue<Event> {
         let entry = Entry(time: time.ticks, sequence: nextSequence, event: event)
         nextSequence &+= 1
         heap.append(entry)
-        heap.withUnsafeMutableBufferPointer { h in
-            var i = h.count - 1
-            while i > 0 {
-                let parent = (i - 1) >> 2
-                if !entry.precedes(h[parent]) { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = entry
+        heap.withUnsafeMutableBufferPointer { h in Self.siftUp(entry, from: h.count - 1, in: h) }
+    }
+
+    /// Puts `entry` at the hole `start` or, moving later parents down, above it.
+    @inlinable
+    static func siftUp(_ entry: Entry, from start: Int, in h: UnsafeMutableBufferPointer<Entry>) {
+        var i = start
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            if !entry.precedes(h[parent]) { break }
+            h[i] = h[parent]
+            i = parent
         }
+        h[i] = entry
     }
 
     /// Removes and returns the earliest event.
@@ -83,13 +87,7 @@ public struct EventQueue<Event> {
                     h[i] = h[best]
                     i = best
                 }
-                while i > 0 {
-                    let parent = (i - 1) >> 2
-                    if !last.precedes(h[parent]) { break }
-                    h[i] = h[parent]
-                    i = parent
-                }
-                h[i] = last
+                Self.siftUp(last, from: i, in: h)
             }
         }
         return (SimTime(ticks: first.time), first.event)
