@@ -77,7 +77,7 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
         var largest = -Float.infinity
         for v in values {
             sum += Double(v)
-            largest = Swift.max(largest, v)
+            if v > largest { largest = v }  // the first of equal values, as Sequence.max()
         }
         let n = values.count
         let fractions = [0.5, 0.95, 0.99]

@@ -52,7 +52,7 @@ struct PercentilesTests {
                 case 1: return Float(next() % 3)  // heavy ties, zeros
                 case 2: return Float(i) * 1e-4  // sorted, tiny
                 case 3: return Float(next() % 2000) - 1000.5  // negative and positive
-                case 4: return next() % 100 == 0 ? 50 : 0.125  // one value, a few outliers
+                case 4: return next() % 100 == 0 ? 50 : (i % 2 == 0 ? 0.125 : -0.0)  // two values and −0, a few outliers
                 default: return Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.1  // exponential
                 }
             }
