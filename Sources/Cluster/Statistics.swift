@@ -116,11 +116,14 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
     static func orderStatistics(_ values: [Float], ranks: [Int]) -> [Float] {
         var result = [Float](repeating: 0, count: ranks.count)
         let keys = values.map(sortKey)
-        select(keys, wanted: ranks.enumerated().map { (rank: $1, slot: $0) }, shift: 21, into: &result)
+        select(keys, wanted: ranks.enumerated().map { (rank: $1, slot: $0) }, shift: 21, prefix: 0, into: &result)
         return result
     }
 
-    private static func select(_ keys: [UInt32], wanted: [(rank: Int, slot: Int)], shift: Int, into result: inout [Float]) {
+    /// `keys` all share the digits above `shift`, which `prefix` holds.
+    private static func select(_ keys: [UInt32], wanted: [(rank: Int, slot: Int)], shift: Int, prefix: UInt32,
+                               into result: inout [Float])
+    {
         let bits = shift == 0 ? 10 : 11
         let mask = UInt32(1 << bits - 1)
         var counts = [Int](repeating: 0, count: 1 << bits)
@@ -138,6 +141,14 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
             }
             before += c
         }
+        if shift == 0 {
+            // The last digit: every key is known, no pass over the keys is needed.
+            for group in groups {
+                let value = value(ofKey: prefix | UInt32(group.digit))
+                for w in group.wanted { result[w.slot] = value }
+            }
+            return
+        }
         // One pass shares the keys out to the groups' digits.
         var groupOf = [Int8](repeating: -1, count: 1 << bits)
         for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
@@ -147,13 +158,8 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
             if g >= 0 { parts[Int(g)].append(k) }
         }
         for (group, matching) in zip(groups, parts) {
-            if shift == 0 {
-                // All the key's digits are known: every matching key is the same value.
-                let value = value(ofKey: matching[0])
-                for w in group.wanted { result[w.slot] = value }
-            } else {
-                select(matching, wanted: group.wanted, shift: shift == 21 ? 10 : 0, into: &result)
-            }
+            select(matching, wanted: group.wanted, shift: shift == 21 ? 10 : 0, prefix: prefix | UInt32(group.digit) << UInt32(shift),
+                   into: &result)
         }
     }
 

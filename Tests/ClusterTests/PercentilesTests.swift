@@ -2,6 +2,16 @@
 import Foundation
 import Testing
 
+/// A small deterministic generator for the tests' inputs.
+struct LCG {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state >> 33
+    }
+}
+
 @Suite("percentiles by selection")
 struct PercentilesTests {
     /// The definition: interpolate at rank f·(n−1) in the sorted values.
@@ -14,11 +24,8 @@ struct PercentilesTests {
 
     @Test("selection gives exactly what sorting gives, with ties, runs and tiny arrays")
     func sameAsSorting() {
-        var state: UInt64 = 42
-        func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
+        var random = LCG(state: 42)
+        func next() -> UInt64 { random.next() }
         for trial in 0..<400 {
             let n = trial < 10 ? trial + 1 : Int(next() % 3000) + 1
             let values: [Double] = (0..<n).map { i in
@@ -39,11 +46,8 @@ struct PercentilesTests {
 
     @Test("radix selection over floats gives the same figures as over doubles, bit for bit")
     func floatsSameAsDoubles() {
-        var state: UInt64 = 7
-        func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
+        var random = LCG(state: 7)
+        func next() -> UInt64 { random.next() }
         for trial in 0..<24 {
             let n = 1024 + Int(next() % 40_000)
             let values: [Float] = (0..<n).map { i in
