@@ -64,40 +64,65 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
     /// The same figures as `Percentiles(values.map(Double.init))`, bit for bit, without the
     /// copy: the order statistics come from counting passes over the values' bit patterns
     /// (radix selection), O(n) whatever the distribution, ties and runs included.
-    public init(floats values: [Float]) {
-        if values.count < 1024 {
+    public init<Values: Collection>(floats values: Values) where Values.Element == Float {
+        guard values.count >= 1024 else {
             self.init(values.map(Double.init))
-        } else {
-            self.init(radix: values)
+            return
+        }
+        var accumulator = Accumulator(capacity: values.count)
+        for v in values { accumulator.add(v) }
+        self = accumulator.percentiles
+    }
+
+    /// Values added one at a time, as the sort keys of the radix selection: several samples
+    /// can be gathered in one pass over stored records, with no array of each.
+    struct Accumulator {
+        private var keys: [UInt32] = []
+        private var sum = 0.0
+        private var largest = -Float.infinity
+        private var smallestKey = UInt32.max, largestKey = UInt32.min
+
+        init(capacity: Int) { keys.reserveCapacity(capacity) }
+
+        mutating func add(_ v: Float) {
+            sum += Double(v)
+            if v > largest { largest = v }  // the first of equal values, as Sequence.max()
+            let key = Percentiles.sortKey(v)
+            keys.append(key)
+            smallestKey = Swift.min(smallestKey, key)
+            largestKey = Swift.max(largestKey, key)
+        }
+
+        /// The same figures as `Percentiles` of the values added, as Doubles.
+        var percentiles: Percentiles {
+            let n = keys.count
+            guard n > 0 else { return Percentiles([]) }
+            let fractions = [0.5, 0.95, 0.99]
+            var ranks: [Int] = []
+            for f in fractions {
+                let lo = Int((f * Double(n - 1)).rounded(.down))
+                ranks.append(lo)
+                ranks.append(Swift.min(lo + 1, n - 1))
+            }
+            let order = Percentiles.orderStatistics(keys: keys, smallest: smallestKey, largest: largestKey, ranks: ranks)
+            var quantiles: [Double] = []
+            for (i, f) in fractions.enumerated() {
+                let rank = f * Double(n - 1)
+                let low = Double(order[2 * i]), next = Double(order[2 * i + 1])
+                quantiles.append(low + (next - low) * (rank - rank.rounded(.down)))
+            }
+            return Percentiles(count: n, mean: sum / Double(n), p50: quantiles[0], p95: quantiles[1], p99: quantiles[2],
+                               max: Double(largest))
         }
     }
 
-    private init(radix values: [Float]) {
-        var sum = 0.0
-        var largest = -Float.infinity
-        for v in values {
-            sum += Double(v)
-            if v > largest { largest = v }  // the first of equal values, as Sequence.max()
-        }
-        let n = values.count
-        let fractions = [0.5, 0.95, 0.99]
-        var ranks: [Int] = []
-        for f in fractions {
-            let lo = Int((f * Double(n - 1)).rounded(.down))
-            ranks.append(lo)
-            ranks.append(Swift.min(lo + 1, n - 1))
-        }
-        let order = Self.orderStatistics(values, ranks: ranks)
-        var quantiles: [Double] = []
-        for (i, f) in fractions.enumerated() {
-            let rank = f * Double(n - 1)
-            let low = Double(order[2 * i]), next = Double(order[2 * i + 1])
-            quantiles.append(low + (next - low) * (rank - rank.rounded(.down)))
-        }
-        count = n
-        mean = sum / Double(n)
-        p50 = quantiles[0]; p95 = quantiles[1]; p99 = quantiles[2]
-        max = Double(largest)
+    fileprivate init(count: Int, mean: Double, p50: Double, p95: Double, p99: Double, max: Double) {
+        self.count = count
+        self.mean = mean
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
     }
 
     /// A key whose unsigned order is the values' numeric order (−0 and +0 alike).
@@ -110,30 +135,54 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
         Float(bitPattern: key & 0x8000_0000 != 0 ? key & 0x7FFF_FFFF : ~key)
     }
 
-    /// The values of the given ranks (0-based) among `values`: most significant digit radix
-    /// selection over the sort keys, 11 + 11 + 10 bits, each level counting only the keys that
-    /// share the wanted ranks' prefix so far (small counting tables, at most three passes).
-    static func orderStatistics(_ values: [Float], ranks: [Int]) -> [Float] {
+    /// The values of the given ranks (0-based) among the values whose sort keys are `keys`, all
+    /// within `smallest...largest`: most significant digit radix selection in two levels of 16
+    /// bits. The first counts every key by its high half, over the high halves the keys span
+    /// (a sample of latencies spans a few thousand: a small table); the second takes the low
+    /// halves of the keys in each high half that holds a wanted rank, and sorts them (a few) or
+    /// counts them (many). Two passes over the keys.
+    static func orderStatistics(keys: [UInt32], smallest: UInt32, largest: UInt32, ranks: [Int]) -> [Float] {
         var result = [Float](repeating: 0, count: ranks.count)
-        let keys = values.map(sortKey)
-        select(keys, wanted: ranks.enumerated().map { (rank: $1, slot: $0) }, shift: 21, prefix: 0, into: &result)
+        guard !keys.isEmpty else { return result }
+        let base = Int(smallest >> 16)
+        var counts = [Int32](repeating: 0, count: Int(largest >> 16) - base + 1)
+        for k in keys { counts[Int(k >> 16) - base] += 1 }
+        let groups = locate(ranks.enumerated().map { (rank: $1, slot: $0) }, in: counts)
+        var groupOf = [Int8](repeating: -1, count: counts.count)
+        for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
+        var lows = [[UInt16]](repeating: [], count: groups.count)
+        for (g, group) in groups.enumerated() { lows[g].reserveCapacity(Int(counts[group.digit])) }
+        for k in keys {
+            let g = groupOf[Int(k >> 16) - base]
+            if g >= 0 { lows[Int(g)].append(UInt16(truncatingIfNeeded: k)) }
+        }
+        for (group, halves) in zip(groups, lows) {
+            let high = UInt32(base + group.digit) << 16
+            if halves.count <= 4096 {
+                // A few keys (the usual case): sorted, their ranks read off.
+                let sorted = halves.sorted()
+                for w in group.wanted { result[w.slot] = value(ofKey: high | UInt32(sorted[w.rank])) }
+                continue
+            }
+            var lowCounts = [Int32](repeating: 0, count: 1 << 16)
+            for h in halves { lowCounts[Int(h)] += 1 }
+            for found in locate(group.wanted, in: lowCounts) {
+                let value = value(ofKey: high | UInt32(found.digit))
+                for w in found.wanted { result[w.slot] = value }
+            }
+        }
         return result
     }
 
-    /// `keys` all share the digits above `shift`, which `prefix` holds.
-    private static func select(_ keys: [UInt32], wanted: [(rank: Int, slot: Int)], shift: Int, prefix: UInt32,
-                               into result: inout [Float])
-    {
-        let bits = shift == 0 ? 10 : 11
-        let mask = UInt32(1 << bits - 1)
-        var counts = [Int](repeating: 0, count: 1 << bits)
-        for k in keys { counts[Int((k >> UInt32(shift)) & mask)] += 1 }
-        // Each wanted rank's digit and its rank among the keys with that digit.
+    /// Each wanted rank's digit (index into `counts`, the keys counted by digit) and its rank
+    /// among the keys with that digit, grouped by digit in increasing order.
+    private static func locate(_ wanted: [(rank: Int, slot: Int)], in counts: [Int32]) -> [(digit: Int, wanted: [(rank: Int, slot: Int)])] {
         var groups: [(digit: Int, wanted: [(rank: Int, slot: Int)])] = []
         let order = wanted.sorted { $0.rank < $1.rank }
         var next = 0, before = 0
-        for digit in counts.indices where next < order.count {
-            let c = counts[digit]
+        for digit in counts.indices {
+            if next == order.count { break }
+            let c = Int(counts[digit])
             while next < order.count, order[next].rank < before + c {
                 let w = (rank: order[next].rank - before, slot: order[next].slot)
                 if groups.last?.digit == digit { groups[groups.count - 1].wanted.append(w) } else { groups.append((digit, [w])) }
@@ -141,26 +190,7 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
             }
             before += c
         }
-        if shift == 0 {
-            // The last digit: every key is known, no pass over the keys is needed.
-            for group in groups {
-                let value = value(ofKey: prefix | UInt32(group.digit))
-                for w in group.wanted { result[w.slot] = value }
-            }
-            return
-        }
-        // One pass shares the keys out to the groups' digits.
-        var groupOf = [Int8](repeating: -1, count: 1 << bits)
-        for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
-        var parts = [[UInt32]](repeating: [], count: groups.count)
-        for k in keys {
-            let g = groupOf[Int((k >> UInt32(shift)) & mask)]
-            if g >= 0 { parts[Int(g)].append(k) }
-        }
-        for (group, matching) in zip(groups, parts) {
-            select(matching, wanted: group.wanted, shift: shift == 21 ? 10 : 0, prefix: prefix | UInt32(group.digit) << UInt32(shift),
-                   into: &result)
-        }
+        return groups
     }
 
     /// Puts the k-th smallest of `a[from...]` at index k, smaller ones before it and larger ones

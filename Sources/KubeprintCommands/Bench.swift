@@ -7,6 +7,7 @@ import Simulation
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure kubeprint's speed on generated inputs.",
         discussion: """
             convert: generates a blueprint with N model nodes (chained, every tenth sharing a \

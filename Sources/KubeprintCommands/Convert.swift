@@ -94,6 +94,7 @@ enum PullPolicyArgument: String, ExpressibleByArgument, CaseIterable {
 
 struct Convert: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert a blueprint (or a single model image) into Kubernetes manifests and a solution.zip.",
         discussion: """
             Writes OUTPUT/deployments/*.yaml (one object a file), blueprint.json for the \

@@ -8,6 +8,7 @@ import Simulation
 
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "deploy",
         abstract: "Deploy a solution on the simulated playground cluster and run requests through its pipeline.",
         discussion: """
             Takes a folder written by `kubeprint convert` (or a blueprint.json, converted on the \

@@ -5,6 +5,7 @@ import Manifests
 
 struct Diff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what a change does to the cluster: objects added and removed, and the fields that changed.",
         discussion: """
             OLD and NEW are each a blueprint.json, a solution folder (its deployments/*.yaml) \

@@ -7,6 +7,7 @@ import YAML
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Send pipeline runs to a solution deployed on the live playground (kubeprint serve).",
         discussion: """
             Plays the AI4EU orchestrator client: sends the solution's blueprint.json and \

@@ -9,6 +9,7 @@ import PlaygroundServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the simulated playground cluster behind the Kubernetes API, for kubectl and a solution's deploy.sh.",
         discussion: """
             Starts a live playground: a Kubernetes API server (the subset kubectl needs) whose \

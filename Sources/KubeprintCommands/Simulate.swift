@@ -9,6 +9,7 @@ import YAML
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Run a scenario on the simulated cluster and print what happened.",
         discussion: """
             Reads a scenario file (node pools, registries, images, deployments, functions, \

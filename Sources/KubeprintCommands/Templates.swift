@@ -5,6 +5,7 @@ import YAML
 
 struct Templates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "templates",
         abstract: "Write the built-in manifest templates to a folder, to edit and pass with --templates.",
         discussion: """
             Each template is a partial Kubernetes object that generated objects are merged onto: \

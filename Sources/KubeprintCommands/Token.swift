@@ -4,6 +4,7 @@ import Foundation
 
 struct Token: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "token",
         abstract: "Make a portal JWT for the deployer endpoints of `kubeprint serve --jwt-secret-file`.",
         discussion: """
             Signs a token as the AI4EU / Acumos portal does: HS512 (or HS256) over the base64-decoded \

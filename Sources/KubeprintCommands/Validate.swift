@@ -4,6 +4,7 @@ import Foundation
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check blueprints and print every problem found.",
         discussion: """
             Reports all diagnostics of each blueprint (syntax, types, missing fields, duplicate or \

@@ -1,4 +1,4 @@
-import Simulation
+@testable import Simulation
 import Testing
 
 @Suite("Simulation engine")
@@ -59,6 +59,25 @@ struct EngineTests {
             }
         }
         #expect(q.count == pending.count)
+    }
+
+    @Test("entries compare as (time, sequence) pairs at the extremes of both")
+    func precedesExtremes() {
+        typealias Entry = EventQueue<Int>.Entry
+        let times: [Int64] = [.min, .min + 1, -1_000_000, -1, 0, 1, 999, 1_000_000, .max - 1, .max]
+        let sequences: [UInt64] = [0, 1, 2, 1 << 32, 1 << 63, .max - 1, .max]
+        var mismatches: [String] = []
+        for t1 in times {
+            for s1 in sequences {
+                for t2 in times {
+                    for s2 in sequences {
+                        let a = Entry(time: t1, sequence: s1, event: 0), b = Entry(time: t2, sequence: s2, event: 0)
+                        if a.precedes(b) != ((t1, s1) < (t2, s2)) { mismatches.append("(\(t1), \(s1)) vs (\(t2), \(s2))") }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test("integer ticks do not drift")

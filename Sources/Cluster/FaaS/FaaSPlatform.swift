@@ -55,7 +55,6 @@ extension ClusterSimulator {
                                           panicThreshold: threshold, scaleToZeroGrace: grace, minReplicas: spec.minReplicas,
                                           maxReplicas: spec.maxReplicas)
             }
-            f.total.reserveCapacity(1024)
             faas.functions.append(f)
             ownerNames.append(spec.name)
             ownerCounts.append(Array(repeating: 0, count: nodeTable.nodes.count))
@@ -81,6 +80,7 @@ extension ClusterSimulator {
                 queue.schedule(.arrival(workload: i), at: .seconds(first))
             }
         }
+        reserveSamples()
         for (i, command) in scenario.scaleCommands.enumerated() {
             guard functionIndex[command.function] != nil else { throw ClusterError("a scale command names unknown function '\(command.function)'") }
             queue.schedule(.scaleCommand(i), at: .seconds(command.at))
@@ -96,6 +96,16 @@ extension ClusterSimulator {
         if !faas.heldWorkloads.isEmpty, faas.functions.allSatisfy({ $0.spec.minReplicas == 0 }) { releaseHeldWorkloads() }
         faas.monitorBusy = Array(repeating: 0, count: nodeTable.nodes.count)
         if !faas.functions.isEmpty { queue.schedule(.monitorTick, at: .seconds(scenario.monitorInterval)) }
+    }
+
+    /// Room for each function's samples up front, from the requests its workloads will send
+    /// (when they say), so the run never copies them to grow.
+    mutating func reserveSamples() {
+        var expected = Array(repeating: 1024, count: faas.functions.count)
+        for w in faas.workloads where w.function >= 0 {
+            if let limit = w.spec.maxRequests { expected[w.function] += Swift.min(limit, 1 << 22) }
+        }
+        for f in faas.functions.indices { faas.functions[f].samples.reserveCapacity(expected[f]) }
     }
 
     // MARK: Workloads
@@ -165,11 +175,7 @@ extension ClusterSimulator {
 
     mutating func newRequest(function f: Int, run: Int, hop: Int) {
         let t = now.seconds
-        integrate(f, at: t)
-        faas.functions[f].arrivals += 1
-        faas.functions[f].arrivalsSinceTick += 1
-        faas.functions[f].idleGeneration += 1
-        faas.functions[f].lastActivity = t
+        faas.functions[f].arrive(at: t)
         let slot: Int
         if let free = faas.freeRequests.popLast() {
             slot = Int(free)
@@ -178,16 +184,7 @@ extension ClusterSimulator {
             slot = faas.requests.count
             faas.requests.append(FaaSState.Request())
         }
-        faas.requests[slot].function = Int32(f)
-        faas.requests[slot].replica = -1
-        faas.requests[slot].arrival = t
-        faas.requests[slot].coldEnd = -1
-        faas.requests[slot].failure = nil
-        faas.requests[slot].memoryKill = false
-        faas.requests[slot].run = Int32(run)
-        faas.requests[slot].hop = Int32(hop)
-        faas.functions[f].inflight += 1
-        faas.functions[f].ingress += faas.functions[f].spec.requestBytes
+        faas.requests[slot].begin(function: f, arrival: t, run: run, hop: hop)
         if faas.functions[f].ready.isEmpty {
             if faas.functions[f].blocked {
                 fail(slot, .noCapacity)
@@ -205,14 +202,18 @@ extension ClusterSimulator {
         dispatch(slot, to: pickReplica(f))
     }
 
+    /// The ready replica the function's load balancing picks (it has one). Inlined: called
+    /// from the mutating hot path, a non-mutating method was passed a copy of the whole
+    /// simulator (over a kilobyte) on every request.
+    @inline(__always)
     func pickReplica(_ f: Int) -> Int {
-        let fn = faas.functions[f]
-        switch fn.spec.loadBalancing {
+        switch faas.functions[f].spec.loadBalancing {
         case .roundRobin:
-            return fn.ready[fn.rr % fn.ready.count]
+            let count = faas.functions[f].ready.count
+            return faas.functions[f].ready[faas.functions[f].rr % count]
         case .leastOutstanding:
-            var best = fn.ready[0], bestLoad = Int.max
-            for r in fn.ready {
+            var best = faas.functions[f].ready[0], bestLoad = Int.max
+            for r in faas.functions[f].ready {
                 let load = faas.replicas[r].running + faas.replicas[r].queue.count
                 if load < bestLoad { best = r; bestLoad = load }
             }
@@ -222,10 +223,8 @@ extension ClusterSimulator {
 
     mutating func dispatch(_ slot: Int, to r: Int) {
         let f = faas.replicas[r].function
-        faas.functions[f].dispatchedSinceTick += 1
-        if faas.functions[f].spec.loadBalancing == .roundRobin { faas.functions[f].rr &+= 1 }
-        faas.requests[slot].replica = Int32(r)
-        if faas.requests[slot].coldEnd == 0 { faas.requests[slot].coldEnd = now.seconds }
+        faas.functions[f].dispatched()
+        faas.requests[slot].dispatch(to: r, at: now.seconds)
         if faas.replicas[r].running < faas.functions[f].spec.workers {
             startExecution(slot, on: r)
         } else if let limit = faas.functions[f].spec.queueLimit, faas.replicas[r].queue.count >= limit {
@@ -239,12 +238,6 @@ extension ClusterSimulator {
         let f = faas.replicas[r].function
         let n = faas.replicas[r].node
         let t = now.seconds
-        integrate(f, at: t)
-        faas.replicas[r].running += 1
-        faas.replicas[r].runningSlots.append(Int32(slot))
-        faas.functions[f].running += 1
-        faas.requests[slot].execStart = t
-        faas.requests[slot].replica = Int32(r)
         // The spec's fields are read one by one: a copy of the whole spec (names, images,
         // distributions) would retain and release its storage on every invocation.
         var duration: Double
@@ -272,17 +265,11 @@ extension ClusterSimulator {
             duration = (spec.executionTime[nodeTable.nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
         }
         if case .forking(let overhead) = faas.functions[f].spec.behaviour { duration += overhead }
-        faas.requests[slot].cpu = cpu
-        faas.requests[slot].gpu = gpu
-        faas.requests[slot].network = network
-        faas.requests[slot].blockIO = blockIO
-        faas.replicas[r].cpuInUse += cpu
-        faas.replicas[r].gpuInUse += gpu
-        faas.replicas[r].networkInUse += network
-        faas.replicas[r].blockIOInUse += blockIO
-        faas.functions[f].runningCPU += cpu
-        changeUsage(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
-        faas.requests[slot].energyMark = energyIntegral(node: n, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO)
+        faas.functions[f].startInvocation(cpu: cpu, at: t)
+        faas.replicas[r].addUse(running: 1, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO)
+        let mark = nodeTable.usage[n].use(cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
+        faas.linkRunning(slot, replica: r)
+        faas.requests[slot].start(on: r, at: t, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, mark: mark)
         if scenario.slowdownWhenOversubscribed {
             let demand = nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
             if demand > 1 { duration *= demand }
@@ -305,6 +292,7 @@ extension ClusterSimulator {
 
     /// Ties an invocation to its request slot and to the replica's life: a replica that is
     /// lost or restarted bumps its generation, and its running invocations then fail.
+    @inline(__always)
     func tokenFor(_ slot: Int, replica r: Int) -> UInt32 {
         faas.requests[slot].token &* 65_521 &+ faas.replicas[r].generation
     }
@@ -316,28 +304,20 @@ extension ClusterSimulator {
         }
         let f = faas.replicas[r].function
         let t = now.seconds
-        integrate(f, at: t)
-        faas.replicas[r].running -= 1
-        if let k = faas.replicas[r].runningSlots.firstIndex(of: Int32(slot)) { faas.replicas[r].runningSlots.remove(at: k) }
-        faas.functions[f].running -= 1
-        let n = faas.replicas[r].node
         let req = faas.requests[slot]
         let cpu = req.cpu
-        changeUsage(node: n, cpu: -cpu, gpu: -req.gpu, network: -req.network, blockIO: -req.blockIO, at: t)
-        faas.replicas[r].cpuInUse -= cpu
-        faas.replicas[r].gpuInUse -= req.gpu
-        faas.replicas[r].networkInUse -= req.network
-        faas.replicas[r].blockIOInUse -= req.blockIO
-        faas.functions[f].runningCPU -= cpu
+        faas.unlinkRunning(slot, replica: r)
+        faas.replicas[r].addUse(running: -1, cpu: -cpu, gpu: -req.gpu, network: -req.network, blockIO: -req.blockIO)
+        let n = faas.replicas[r].node
+        let energy = nodeTable.usage[n].release(cpu: cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO, mark: req.energyMark, at: t)
         let duration = t - req.execStart
-        chargeEnergy(slot, function: f, node: n)
         let memory: Int64
         if let limit = faas.functions[f].spec.memoryLimit {
             memory = limit
         } else {
             memory = faas.functions[f].spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes
         }
-        faas.functions[f].gbSeconds += Double(memory) / 1e9 * duration
+        faas.functions[f].endInvocation(cpu: cpu, energy: energy, gbSeconds: Double(memory) / 1e9 * duration, at: t)
         if req.memoryKill {
             fail(slot, .memoryLimit)
             restartReplica(r)
@@ -346,12 +326,8 @@ extension ClusterSimulator {
         } else {
             let coldWait = req.coldEnd > 0 ? req.coldEnd - req.arrival : 0
             let queued = req.execStart - max(req.arrival, req.coldEnd > 0 ? req.coldEnd : req.arrival)
-            faas.functions[f].completed += 1
-            faas.functions[f].egress += faas.functions[f].spec.responseBytes
-            faas.functions[f].cold.append(Float(coldWait))
-            faas.functions[f].wait.append(Float(queued))
-            faas.functions[f].exec.append(Float(duration))
-            faas.functions[f].total.append(Float(t - req.arrival))
+            faas.functions[f].complete(FaaSState.Sample(cold: Float(coldWait), wait: Float(queued), execution: Float(duration),
+                                                        total: Float(t - req.arrival)))
             if let onRequest {
                 onRequest(RequestRecord(function: faas.functions[f].spec.name, arrival: req.arrival, coldStart: coldWait, wait: queued,
                                         execution: duration, finished: t, failure: nil))
@@ -377,84 +353,34 @@ extension ClusterSimulator {
     }
 
     mutating func finish(_ slot: Int, function f: Int) {
-        integrate(f, at: now.seconds)
-        faas.functions[f].inflight -= 1
-        if faas.functions[f].inflight == 0 && faas.outstandingWorkloads == 0 && scenario.compatibility == .faasSim {
+        let t = now.seconds
+        let idle = faas.functions[f].leave(at: t)
+        if idle && faas.outstandingWorkloads == 0 && scenario.compatibility == .faasSim {
             faas.maybeDone = true
         }
-        faas.requests[slot].token &+= 1
-        faas.requests[slot].replica = -1
+        faas.requests[slot].release()
         faas.freeRequests.append(Int32(slot))
-        faas.functions[f].lastActivity = now.seconds
-        if faas.functions[f].inflight == 0, let keepAlive = faas.functions[f].spec.keepAlive, faas.functions[f].spec.minReplicas == 0,
-           faas.functions[f].kpa == nil
-        {
+        if idle, let keepAlive = faas.functions[f].spec.keepAlive, faas.functions[f].spec.minReplicas == 0, faas.functions[f].kpa == nil {
             queue.schedule(.idleCheck(function: f, generation: faas.functions[f].idleGeneration), at: now + .seconds(keepAlive))
         }
     }
 
     /// Advances a function's time integrals (in-flight requests, CPU in use) to `t`.
     mutating func integrate(_ f: Int, at t: Double) {
-        let dt = t - faas.functions[f].lastIntegral
-        if dt > 0 {
-            faas.functions[f].concurrencyIntegral += Double(faas.functions[f].inflight) * dt
-            faas.functions[f].cpuIntegral += faas.functions[f].runningCPU * dt
-            faas.functions[f].lastIntegral = t
-        }
-    }
-
-    mutating func changeUsage(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) {
-        advanceNodeUsage(n, to: t)
-        nodeTable.usage[n].cpuInUse = max(0, nodeTable.usage[n].cpuInUse + cpu)
-        nodeTable.usage[n].gpuInUse = max(0, nodeTable.usage[n].gpuInUse + gpu)
-        nodeTable.usage[n].networkInUse = max(0, nodeTable.usage[n].networkInUse + network)
-        nodeTable.usage[n].blockIOInUse = max(0, nodeTable.usage[n].blockIOInUse + blockIO)
-    }
-
-    /// The node's per-unit energy integrals weighted by a use of its resources.
-    func energyIntegral(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let h = nodeTable.usage[n]
-        return cpu * h.cpuEnergyPerUnit + gpu * h.gpuEnergyPerUnit + network * h.networkEnergyPerUnit + blockIO * h.blockIOEnergyPerUnit
+        faas.functions[f].integrate(at: t)
     }
 
     /// Charges an invocation ending now (the node's usage already advanced to now) its share
-    /// of the node's dynamic energy since it started.
+    /// of the node's dynamic energy since it started: to its function, and to the node's
+    /// energy attributed to invocations.
     mutating func chargeEnergy(_ slot: Int, function f: Int, node n: Int) {
         let req = faas.requests[slot]
-        let energy = max(0, energyIntegral(node: n, cpu: req.cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO) - req.energyMark)
+        let energy = nodeTable.usage[n].attribute(cpu: req.cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO, mark: req.energyMark)
         faas.functions[f].energy += energy
-        nodeTable.usage[n].attributedEnergy += energy
-    }
-
-    /// Power above idle for the given use of a node: linear in each resource's utilisation,
-    /// every utilisation capped at 100 %.
-    func dynamicPower(node n: Int, cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
-        let h = nodeTable.usage[n]
-        var watts = h.cpuWatts * min(1, cpu / max(1, Double(nodeTable.hot[n].capacity.cpuMillis)))
-        if h.gpuWatts > 0 { watts += h.gpuWatts * min(1, gpu / Double(nodeTable.hot[n].capacity.gpus)) }
-        if h.networkWatts > 0 { watts += h.networkWatts * min(1, network / h.networkCapacity) }
-        if h.blockIOWatts > 0 { watts += h.blockIOWatts * min(1, blockIO / h.blockIOCapacity) }
-        return watts
     }
 
     mutating func advanceNodeUsage(_ n: Int, to t: Double) {
-        let dt = t - nodeTable.usage[n].lastUsageChange
-        guard dt > 0 else { return }
-        let capacity = max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
-        let h = nodeTable.usage[n]
-        let utilisation = min(1, h.cpuInUse / capacity)  // never above 100 %
-        nodeTable.usage[n].busyIntegral += utilisation * dt
-        // Each resource's power, capped at full use, shared in proportion to use:
-        // watts × min(1, use / capacity) / use = watts / max(capacity, use) per unit.
-        if h.cpuInUse > 0 { nodeTable.usage[n].cpuEnergyPerUnit += h.cpuWatts / max(capacity, h.cpuInUse) * dt }
-        if h.gpuInUse > 0, h.gpuWatts > 0 {
-            nodeTable.usage[n].gpuEnergyPerUnit += h.gpuWatts / max(Double(nodeTable.hot[n].capacity.gpus), h.gpuInUse) * dt
-        }
-        if h.networkInUse > 0, h.networkWatts > 0 { nodeTable.usage[n].networkEnergyPerUnit += h.networkWatts / max(h.networkCapacity, h.networkInUse) * dt }
-        if h.blockIOInUse > 0, h.blockIOWatts > 0 { nodeTable.usage[n].blockIOEnergyPerUnit += h.blockIOWatts / max(h.blockIOCapacity, h.blockIOInUse) * dt }
-        nodeTable.usage[n].dynamicEnergy += dynamicPower(node: n, cpu: nodeTable.usage[n].cpuInUse, gpu: nodeTable.usage[n].gpuInUse, network: nodeTable.usage[n].networkInUse,
-                                             blockIO: nodeTable.usage[n].blockIOInUse) * dt
-        nodeTable.usage[n].lastUsageChange = t
+        nodeTable.usage[n].advance(to: t)
     }
 
     /// Seconds a node has been up so far.
@@ -465,12 +391,12 @@ extension ClusterSimulator {
     /// Energy a node used so far: idle power over its up time plus the dynamic part.
     func nodeEnergy(_ n: Int) -> Double {
         let t = now.seconds
-        var dynamic = nodeTable.usage[n].dynamicEnergy
-        var up = nodeTable.usage[n].upSeconds
+        let u = nodeTable.usage[n]
+        var dynamic = u.dynamicEnergy
+        var up = u.upSeconds
         if nodeTable.hot[n].isUp {
-            up += t - nodeTable.usage[n].upSince
-            dynamic += dynamicPower(node: n, cpu: nodeTable.usage[n].cpuInUse, gpu: nodeTable.usage[n].gpuInUse, network: nodeTable.usage[n].networkInUse,
-                                    blockIO: nodeTable.usage[n].blockIOInUse) * max(0, t - nodeTable.usage[n].lastUsageChange)
+            up += t - u.upSince
+            dynamic += u.dynamicPower(cpu: u.cpuInUse, gpu: u.gpuInUse, network: u.networkInUse, blockIO: u.blockIOInUse) * max(0, t - u.lastUsageChange)
         }
         return nodeTable.nodes[n].spec.idleWatts * up + dynamic
     }
@@ -619,8 +545,9 @@ extension ClusterSimulator {
         if wasReady && faas.replicas[r].running > 0 {
             let n = faas.replicas[r].node
             let rep = faas.replicas[r]
-            changeUsage(node: n, cpu: -rep.cpuInUse, gpu: -rep.gpuInUse, network: -rep.networkInUse, blockIO: -rep.blockIOInUse, at: now.seconds)
-            for slot in rep.runningSlots { chargeEnergy(Int(slot), function: f, node: n) }
+            let running = faas.runningSlots(of: r)
+            nodeTable.usage[n].change(cpu: -rep.cpuInUse, gpu: -rep.gpuInUse, network: -rep.networkInUse, blockIO: -rep.blockIOInUse, at: now.seconds)
+            for slot in running { chargeEnergy(slot, function: f, node: n) }
             integrate(f, at: now.seconds)
             faas.functions[f].runningCPU -= rep.cpuInUse
             faas.functions[f].running -= rep.running
@@ -629,9 +556,9 @@ extension ClusterSimulator {
             faas.replicas[r].networkInUse = 0
             faas.replicas[r].blockIOInUse = 0
             faas.replicas[r].running = 0
-            faas.replicas[r].runningSlots = []
+            for slot in running { faas.unlinkRunning(slot, replica: r) }
             // Their end events are stale now (the generation changed); they fail here.
-            for slot in rep.runningSlots { fail(Int(slot), .replicaLost) }
+            for slot in running { fail(slot, .replicaLost) }
         }
         for slot in faas.replicas[r].queue.drain() { reroute(slot, function: f) }
         recordReplicas(f)

@@ -57,7 +57,7 @@ extension ClusterSimulator {
         guard !faas.functions.isEmpty else { return nil }
         let t = now.seconds
         var functions: [FunctionSummary] = []
-        var all: [Float] = []
+        var all = Percentiles.Accumulator(capacity: faas.functions.reduce(0) { $0 + $1.samples.count })
         for fn in faas.functions {
             var usage = FunctionUsage(function: fn.spec.name, requests: fn.arrivals, gbSeconds: fn.gbSeconds, ingressBytes: fn.ingress,
                                       egressBytes: fn.egress, diskGBSeconds: fn.diskGBSeconds, replicaSeconds: fn.replicaSeconds,
@@ -69,14 +69,23 @@ extension ClusterSimulator {
                 usage.diskGBSeconds += use.diskGBSeconds
                 if let type = use.deviceType { usage.nodeShareHours[type, default: 0] += use.nodeShareHours }
             }
-            all += fn.total
+            // One pass over the samples gathers all four and the overall latency.
+            let n = fn.samples.count
+            var wait = Percentiles.Accumulator(capacity: n), cold = Percentiles.Accumulator(capacity: n)
+            var execution = Percentiles.Accumulator(capacity: n), latency = Percentiles.Accumulator(capacity: n)
+            for sample in fn.samples {
+                wait.add(sample.wait)
+                if sample.cold > 0 { cold.add(sample.cold) }
+                execution.add(sample.execution)
+                latency.add(sample.total)
+                all.add(sample.total)
+            }
             let firstStart = scenario.workloads.filter { $0.function == fn.spec.name }.map(\.start).min() ?? 0
             let span = max(1e-9, t - firstStart)
             functions.append(FunctionSummary(
                 name: fn.spec.name, scaler: fn.spec.scaler.name, requests: fn.arrivals, completed: fn.completed, failures: fn.failures,
                 coldStarts: fn.coldStarts, throughput: Double(fn.completed) / span,
-                wait: Percentiles(floats: fn.wait), coldStart: Percentiles(floats: fn.cold.filter { $0 > 0 }),
-                execution: Percentiles(floats: fn.exec), latency: Percentiles(floats: fn.total),
+                wait: wait.percentiles, coldStart: cold.percentiles, execution: execution.percentiles, latency: latency.percentiles,
                 maxReplicas: fn.maxReplicas, finalReplicas: fn.replicas.count, energyJoules: fn.energy, usage: usage,
                 cost: scenario.billing.cost(usage)))
         }
@@ -86,7 +95,7 @@ extension ClusterSimulator {
         let completed = functions.reduce(0) { $0 + $1.completed }
         return FaaSSummary(
             functions: functions, requests: requests, completed: completed, failed: functions.reduce(0) { $0 + $1.failed },
-            throughput: t > 0 ? Double(completed) / t : 0, latency: Percentiles(floats: all), energyJoules: energy,
+            throughput: t > 0 ? Double(completed) / t : 0, latency: all.percentiles, energyJoules: energy,
             meanUtilization: timeline.isEmpty ? 0 : timeline.reduce(0) { $0 + $1.mean } / Double(timeline.count),
             peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: faas.scalingLog.count)
     }

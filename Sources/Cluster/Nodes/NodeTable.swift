@@ -33,6 +33,8 @@ extension ClusterSimulator {
             h.blockIOWatts = spec.blockIOWatts
             h.networkCapacity = max(1, spec.bandwidth)
             h.blockIOCapacity = max(1, spec.blockIOBandwidth)
+            h.cpuCapacity = max(1, Double(spec.capacity.cpuMillis))
+            h.gpus = Double(spec.capacity.gpus)
             usage.append(h)
             nonZeroRequested.append((0, 0))
             if isJoined { joined += 1 }
@@ -83,6 +85,10 @@ extension ClusterSimulator {
         var blockIOWatts: Double = 0
         var networkCapacity: Double = 1
         var blockIOCapacity: Double = 1
+        /// The node's CPU capacity in millicores (at least 1) and its GPUs, as the power model
+        /// divides by them.
+        var cpuCapacity: Double = 1
+        var gpus: Double = 0
         var cpuInUse: Double = 0
         var gpuInUse: Double = 0
         var networkInUse: Double = 0
@@ -101,6 +107,69 @@ extension ClusterSimulator {
         var attributedEnergy: Double = 0
         var upSince: Double = 0
         var upSeconds: Double = 0
+
+        /// Power above idle for the given use: linear in each resource's utilisation, every
+        /// utilisation capped at 100 %.
+        func dynamicPower(cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
+            var watts = cpuWatts * min(1, cpu / cpuCapacity)
+            if gpuWatts > 0 { watts += gpuWatts * min(1, gpu / gpus) }
+            if networkWatts > 0 { watts += networkWatts * min(1, network / networkCapacity) }
+            if blockIOWatts > 0 { watts += blockIOWatts * min(1, blockIO / blockIOCapacity) }
+            return watts
+        }
+
+        /// Moves the integrals (busy time, energy per unit of each resource, dynamic energy)
+        /// on to `t` at the current use.
+        mutating func advance(to t: Double) {
+            let dt = t - lastUsageChange
+            guard dt > 0 else { return }
+            busyIntegral += min(1, cpuInUse / cpuCapacity) * dt  // never above 100 %
+            // Each resource's power, capped at full use, shared in proportion to use:
+            // watts × min(1, use / capacity) / use = watts / max(capacity, use) per unit.
+            if cpuInUse > 0 { cpuEnergyPerUnit += cpuWatts / max(cpuCapacity, cpuInUse) * dt }
+            if gpuInUse > 0, gpuWatts > 0 { gpuEnergyPerUnit += gpuWatts / max(gpus, gpuInUse) * dt }
+            if networkInUse > 0, networkWatts > 0 { networkEnergyPerUnit += networkWatts / max(networkCapacity, networkInUse) * dt }
+            if blockIOInUse > 0, blockIOWatts > 0 { blockIOEnergyPerUnit += blockIOWatts / max(blockIOCapacity, blockIOInUse) * dt }
+            dynamicEnergy += dynamicPower(cpu: cpuInUse, gpu: gpuInUse, network: networkInUse, blockIO: blockIOInUse) * dt
+            lastUsageChange = t
+        }
+
+        /// Adds a change of use at `t` (negative to give use back), the integrals first moved on.
+        mutating func change(cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) {
+            advance(to: t)
+            cpuInUse = max(0, cpuInUse + cpu)
+            gpuInUse = max(0, gpuInUse + gpu)
+            networkInUse = max(0, networkInUse + network)
+            blockIOInUse = max(0, blockIOInUse + blockIO)
+        }
+
+        /// An invocation starts using the resources at `t`; returns the per-unit energy
+        /// integrals weighted by its use (its energy mark: its share at its end is the same sum
+        /// then minus this).
+        mutating func use(cpu: Double, gpu: Double, network: Double, blockIO: Double, at t: Double) -> Double {
+            change(cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, at: t)
+            return energyIntegral(cpu: cpu, gpu: gpu, network: network, blockIO: blockIO)
+        }
+
+        /// An invocation that started at `mark` gives its use back at `t`; returns its share of
+        /// the dynamic energy, now attributed to it.
+        mutating func release(cpu: Double, gpu: Double, network: Double, blockIO: Double, mark: Double, at t: Double) -> Double {
+            change(cpu: -cpu, gpu: -gpu, network: -network, blockIO: -blockIO, at: t)
+            return attribute(cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, mark: mark)
+        }
+
+        /// The dynamic energy an invocation with this use, started at `mark`, has used by the
+        /// last advance; attributed to it.
+        mutating func attribute(cpu: Double, gpu: Double, network: Double, blockIO: Double, mark: Double) -> Double {
+            let energy = max(0, energyIntegral(cpu: cpu, gpu: gpu, network: network, blockIO: blockIO) - mark)
+            attributedEnergy += energy
+            return energy
+        }
+
+        /// The per-unit energy integrals weighted by a use of the resources.
+        func energyIntegral(cpu: Double, gpu: Double, network: Double, blockIO: Double) -> Double {
+            cpu * cpuEnergyPerUnit + gpu * gpuEnergyPerUnit + network * networkEnergyPerUnit + blockIO * blockIOEnergyPerUnit
+        }
     }
 
 
