@@ -18,8 +18,17 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
         } else if seconds >= Double(Int64.max) / Double(Self.ticksPerSecond) {
             ticks = .max
         } else {
-            ticks = Int64((seconds * Double(Self.ticksPerSecond)).rounded())
+            ticks = Self.roundedPositive(seconds * Double(Self.ticksPerSecond))
         }
+    }
+
+    /// `Int64(x.rounded())` for 0 < x < 2⁶³, without the C library's `round` (a call per
+    /// event on the engine's hot path): truncate, then round half away from zero on the
+    /// fraction, which `x - Double(whole)` gives exactly (below 2⁵² the two share a binade or
+    /// the whole part is 0; from 2⁵² on every value is whole).
+    @inlinable static func roundedPositive(_ x: Double) -> Int64 {
+        let whole = Int64(x)
+        return x - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 
     public static func seconds(_ s: Double) -> SimTime { SimTime(seconds: s) }

@@ -43,6 +43,51 @@ struct FaaSTests {
         #expect(sim.replicaTimeline.last?.replicas == to)
     }
 
+    @Test("a node failure fails the invocations running on it, oldest first; later requests wait for the replica elsewhere")
+    func replicaLostWhileRunning() throws {
+        var s = Self.scenario(functions: [Self.function(exec: .constant(10), workers: 4)],
+                              workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 5.5, maxRequests: 6)], nodes: 2)
+        // The node the replica runs on, from the same run without the failure.
+        let (healthy, _) = try Self.run(s, until: .seconds(5))
+        let node = try #require(healthy.summary().allocation.first { $0.pods > 0 }).node
+        s.failures = [ClusterScenario.NodeFailure(node: node, at: .seconds(8))]
+        var sim = try ClusterSimulator(scenario: s)
+        nonisolated(unsafe) var records: [RequestRecord] = []
+        sim.onRequest = { records.append($0) }
+        sim.run()
+        let fn = try #require(sim.faasSummary()).functions[0]
+        #expect(fn.failures == [.replicaLost: 3])
+        #expect(fn.completed == 3)
+        // The three running at 8 s (sent at 5.5, 6.5 and 7.5 s) fail then, in the order they started.
+        let lost = records.filter { $0.failure == .replicaLost }
+        #expect(lost.map(\.arrival) == [5.5, 6.5, 7.5])
+        #expect(lost.allSatisfy { $0.finished == 8 })
+        // The later three waited for the new replica on the other node and ran their 10 s there.
+        let done = records.filter { $0.failure == nil }
+        #expect(done.map(\.arrival) == [8.5, 9.5, 10.5])
+        #expect(done.allSatisfy { abs($0.execution - 10) < 1e-6 }, "\(done.map(\.execution))")
+        #expect(done[0].coldStart > 0, "the first waited for the new replica's pull and start")
+        #expect(fn.energyJoules > 0)
+    }
+
+    @Test("a memory kill restarts the replica: the invocations running beside it fail as lost, in the order they started")
+    func memoryKillFailsTheOthers() throws {
+        var f = Self.function(exec: .constant(10), workers: 4)
+        f.memoryLimit = 100 * Units.MiB
+        f.memoryPerInvocation = .constant(Double(200 * Units.MiB))  // killed halfway, at 5 s
+        let s = Self.scenario(functions: [f], workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 5.5, maxRequests: 3)],
+                              nodes: 1)
+        var sim = try ClusterSimulator(scenario: s)
+        nonisolated(unsafe) var records: [RequestRecord] = []
+        sim.onRequest = { records.append($0) }
+        sim.run()
+        let fn = try #require(sim.faasSummary()).functions[0]
+        #expect(fn.failures == [.memoryLimit: 1, .replicaLost: 2])
+        #expect(records.map(\.arrival) == [5.5, 6.5, 7.5])
+        #expect(records.map(\.failure) == [.memoryLimit, .replicaLost, .replicaLost])
+        #expect(records.allSatisfy { $0.finished == 10.5 })
+    }
+
     @Test("a request to a function scaled to zero waits for a cold start and succeeds (faas-sim raised ValueError)")
     func coldStartFromZero() throws {
         var f = Self.function(min: 0, scaler: .averageRequests(targetPerReplica: 20, window: 10))

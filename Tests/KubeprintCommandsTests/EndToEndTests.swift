@@ -139,6 +139,23 @@ struct EndToEndTests {
         #expect(runs[0].stdout.contains("machine baseline:") && runs[0].stdout.contains("× the baseline"))
     }
 
+    @Test("bench faas, parsed apart from the command tree, runs; its help and its errors are the whole tree's")
+    func benchFaaS() throws {
+        let r = try Binary.kubeprint(["bench", "faas", "--requests", "2000", "--seed", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("2000 requests at 500 req/s") && r.stdout.contains("completed 2000, failed 0"), "\(r.stdout)")
+        let help = try Binary.kubeprint(["bench", "faas", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("kubeprint bench faas"), "\(help.stdout)")
+        let bad = try Binary.kubeprint(["bench", "faas", "--requests", "0"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--requests needs positive counts"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("kubeprint bench faas"), "usage names the whole command: \(bad.stderr)")
+        let unknown = try Binary.kubeprint(["bench", "faas", "--nodes", "3"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("Unknown option '--nodes'"), "\(unknown.stderr)")
+    }
+
     @Test("--help describes the commands")
     func help() throws {
         let r = try Binary.kubeprint(["--help"])

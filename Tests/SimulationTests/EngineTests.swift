@@ -80,6 +80,20 @@ struct EngineTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
+    @Test("seconds round to the nearest tick as Double.rounded() does, halves away from zero")
+    func roundingToTicks() {
+        var values: [Double] = [1e-7, 4.9e-7, 5e-7, 0.4999999999999999e-6, 1.5e-6, 2.5e-6, 0.1, 0.25, 1, 3.0000005, 12.3456785,
+                                4503599627370495.5 / 1e6, 4503599627370496 / 1e6, 9007199254740993 / 1e6, 9.2e12]
+        var rng = RandomSource(seed: 17)
+        for _ in 0..<20_000 { values.append(rng.nextUnit() * 1000) }
+        for _ in 0..<2_000 { values.append(Double(rng.next() % 10_000_000) / 1e6 + 0.5e-6) }  // exact halves of a tick, nearly
+        for _ in 0..<2_000 { values.append(Double.random(in: 1e3..<9e12, using: &rng)) }
+        let mismatches = values.filter { SimTime(seconds: $0).ticks != Int64(($0 * 1e6).rounded()) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        let x = 2.5, y = 0.49999999999999994
+        #expect(SimTime.roundedPositive(x) == 3 && SimTime.roundedPositive(y) == 0 && SimTime.roundedPositive(0.5) == 1)
+    }
+
     @Test("integer ticks do not drift")
     func noDrift() {
         var t = SimTime.zero

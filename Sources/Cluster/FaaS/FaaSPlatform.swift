@@ -259,10 +259,9 @@ extension ClusterSimulator {
             network = plan.networkBytesPerSecond ?? network
             blockIO = plan.blockIOBytesPerSecond ?? blockIO
         } else if faas.functions[f].spec.executionTime.isEmpty {
-            duration = faas.functions[f].spec.defaultExecutionTime.sample(using: &executionRandom)
+            duration = faas.functions[f].drawExecutionTime(onDeviceType: nil, using: &executionRandom)
         } else {
-            let spec = faas.functions[f].spec
-            duration = (spec.executionTime[nodeTable.nodes[n].spec.deviceType] ?? spec.defaultExecutionTime).sample(using: &executionRandom)
+            duration = faas.functions[f].drawExecutionTime(onDeviceType: nodeTable.nodes[n].spec.deviceType, using: &executionRandom)
         }
         if case .forking(let overhead) = faas.functions[f].spec.behaviour { duration += overhead }
         faas.functions[f].startInvocation(cpu: cpu, at: t)

@@ -217,6 +217,14 @@ struct FaaSState {
             samples.append(sample)
         }
 
+        /// An invocation's execution time on a node of the device type (`nil`: the default).
+        /// Mutating only to sample the distribution in place: read out of the array, it was
+        /// copied (and released) on every invocation.
+        mutating func drawExecutionTime(onDeviceType type: String?, using random: inout RandomSource) -> Double {
+            if let type, let distribution = spec.executionTime[type] { return distribution.sample(using: &random) }
+            return spec.defaultExecutionTime.sample(using: &random)
+        }
+
         /// An invocation using `cpu` millicores starts at `t`.
         mutating func startInvocation(cpu: Double, at t: Double) {
             integrate(at: t)
