@@ -10,8 +10,10 @@ scripts/setup.sh
 # loading of Foundation and ICU), which counts in the whole-process figures against faas-sim.
 # Linked at a fixed address (-no-pie): the dynamic loader then has none of the binary's ~120,000
 # relative relocations to apply at start, another 2–3 ms of a short run (only with the Swift
-# libraries static: against the shared libswiftCore the loader warns about pointer equality).
-swift build -c release --static-swift-stdlib -Xlinker -no-pie --product kubeprint 2>&1 | tail -1
+# libraries static: against the shared libswiftCore the loader warns about pointer equality; Linux only).
+nopie=()
+[ "$(uname -s)" = Linux ] && nopie=(-Xlinker -no-pie)  # GNU ld / lld spelling; Apple's linker has its own
+swift build -c release --static-swift-stdlib "${nopie[@]}" --product kubeprint 2>&1 | tail -1
 nodes=${1:-400}
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     .build/release/kubeprint bench convert --nodes "$nodes" --iterations 30 --work-directory /dev/shm

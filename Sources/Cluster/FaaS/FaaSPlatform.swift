@@ -98,14 +98,25 @@ extension ClusterSimulator {
         if !faas.functions.isEmpty { queue.schedule(.monitorTick, at: .seconds(scenario.monitorInterval)) }
     }
 
-    /// Room for each function's samples up front, from the requests its workloads will send
-    /// (when they say), so the run never copies them to grow.
+    /// Room for each function's samples up front, from the most requests its workloads may
+    /// send (when they say: `maxRequests`, and for a steady rate over a set duration, that rate
+    /// times the duration), so the run does not copy them to grow. At most 2²⁰ samples (16 MB)
+    /// a function: beyond that the array grows as usual.
     mutating func reserveSamples() {
-        var expected = Array(repeating: 1024, count: faas.functions.count)
+        var expected = Array(repeating: 0, count: faas.functions.count)
         for w in faas.workloads where w.function >= 0 {
-            if let limit = w.spec.maxRequests { expected[w.function] += Swift.min(limit, 1 << 22) }
+            guard var bound = w.spec.maxRequests else { continue }
+            if let duration = w.spec.duration {
+                switch w.spec.pattern {
+                case .constant(let rate), .poisson(let rate):
+                    let steady = rate * duration * 1.1 + 64  // Poisson counts rarely pass the mean by 10 %
+                    if steady.isFinite, steady >= 0, steady < Double(bound) { bound = Int(steady) }
+                default: break
+                }
+            }
+            expected[w.function] = Swift.min(1 << 20, expected[w.function] + Swift.max(0, Swift.min(bound, 1 << 20)))
         }
-        for f in faas.functions.indices { faas.functions[f].samples.reserveCapacity(expected[f]) }
+        for f in faas.functions.indices where expected[f] > 0 { faas.functions[f].samples.reserveCapacity(expected[f]) }
     }
 
     // MARK: Workloads

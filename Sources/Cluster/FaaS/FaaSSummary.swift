@@ -69,23 +69,17 @@ extension ClusterSimulator {
                 usage.diskGBSeconds += use.diskGBSeconds
                 if let type = use.deviceType { usage.nodeShareHours[type, default: 0] += use.nodeShareHours }
             }
-            // One pass over the samples gathers all four and the overall latency.
-            let n = fn.samples.count
-            var wait = Percentiles.Accumulator(capacity: n), cold = Percentiles.Accumulator(capacity: n)
-            var execution = Percentiles.Accumulator(capacity: n), latency = Percentiles.Accumulator(capacity: n)
-            for sample in fn.samples {
-                wait.add(sample.wait)
-                if sample.cold > 0 { cold.add(sample.cold) }
-                execution.add(sample.execution)
-                latency.add(sample.total)
-                all.add(sample.total)
-            }
+            // One sample at a time (its keys then freed), the overall latency with the first.
+            let wait = Self.percentiles(fn.samples, also: &all) { $0.wait }
+            let cold = Self.percentiles(fn.samples) { $0.cold > 0 ? $0.cold : nil }
+            let execution = Self.percentiles(fn.samples) { $0.execution }
+            let latency = Self.percentiles(fn.samples) { $0.total }
             let firstStart = scenario.workloads.filter { $0.function == fn.spec.name }.map(\.start).min() ?? 0
             let span = max(1e-9, t - firstStart)
             functions.append(FunctionSummary(
                 name: fn.spec.name, scaler: fn.spec.scaler.name, requests: fn.arrivals, completed: fn.completed, failures: fn.failures,
                 coldStarts: fn.coldStarts, throughput: Double(fn.completed) / span,
-                wait: wait.percentiles, coldStart: cold.percentiles, execution: execution.percentiles, latency: latency.percentiles,
+                wait: wait, coldStart: cold, execution: execution, latency: latency,
                 maxReplicas: fn.maxReplicas, finalReplicas: fn.replicas.count, energyJoules: fn.energy, usage: usage,
                 cost: scenario.billing.cost(usage)))
         }
@@ -98,6 +92,29 @@ extension ClusterSimulator {
             throughput: t > 0 ? Double(completed) / t : 0, latency: all.percentiles, energyJoules: energy,
             meanUtilization: timeline.isEmpty ? 0 : timeline.reduce(0) { $0 + $1.mean } / Double(timeline.count),
             peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: faas.scalingLog.count)
+    }
+
+    /// Percentiles of one field of the samples (`nil`: the sample has none); with `also`, every
+    /// sample's total latency is added there too.
+    @inline(__always)
+    static func percentiles(_ samples: [FaaSState.Sample], also all: inout Percentiles.Accumulator,
+                            _ field: (FaaSState.Sample) -> Float?) -> Percentiles
+    {
+        var accumulator = Percentiles.Accumulator(capacity: samples.count)
+        for sample in samples {
+            if let v = field(sample) { accumulator.add(v) }
+            all.add(sample.total)
+        }
+        return accumulator.percentiles
+    }
+
+    @inline(__always)
+    static func percentiles(_ samples: [FaaSState.Sample], _ field: (FaaSState.Sample) -> Float?) -> Percentiles {
+        var accumulator = Percentiles.Accumulator(capacity: samples.count)
+        for sample in samples {
+            if let v = field(sample) { accumulator.add(v) }
+        }
+        return accumulator.percentiles
     }
 
     /// Every scaling decision with its inputs.
