@@ -70,6 +70,26 @@ struct FaaSTests {
         #expect(fn.energyJoules > 0)
     }
 
+    @Test("when the only node fails and comes back, requests wait for the replica once it is placed again instead of failing")
+    func waitForTheReplicaAfterRecovery() throws {
+        var s = Self.scenario(functions: [Self.function(exec: .constant(10), workers: 4)],
+                              workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 1), start: 5.5, maxRequests: 6)], nodes: 1)
+        s.failures = [ClusterScenario.NodeFailure(node: "n0", at: .seconds(8), recoversAt: .seconds(9))]
+        var sim = try ClusterSimulator(scenario: s)
+        nonisolated(unsafe) var records: [RequestRecord] = []
+        sim.onRequest = { records.append($0) }
+        sim.run()
+        let fn = try #require(sim.faasSummary()).functions[0]
+        // Lost with the node: the three running. 8.5 s finds no node at all, nor does 9.5 s (the
+        // node is back at 9 s, but the pod waits out the scheduler's backoff): no capacity. Once
+        // the replica is placed again, 10.5 s waits for it (it failed too before a binding
+        // cleared the function's no-capacity state; only a ready replica did).
+        #expect(fn.failures == [.replicaLost: 3, .noCapacity: 2], "\(records.map { ($0.arrival, $0.failure as Any) })")
+        let done = records.filter { $0.failure == nil }
+        #expect(done.map(\.arrival) == [10.5])
+        #expect(done.first.map { $0.coldStart > 0 } == true)
+    }
+
     @Test("a memory kill restarts the replica: the invocations running beside it fail as lost, in the order they started")
     func memoryKillFailsTheOthers() throws {
         var f = Self.function(exec: .constant(10), workers: 4)

@@ -589,6 +589,13 @@ extension ClusterSimulator {
         faas.replicas[r].isRemoved = true
     }
 
+    /// The replica's pod was bound to a node: the function can run again (a node came back,
+    /// capacity was freed), so its requests wait for the replica instead of failing.
+    mutating func replicaScheduled(_ r: Int) {
+        guard !faas.replicas[r].isRemoved else { return }
+        faas.functions[faas.replicas[r].function].blocked = false
+    }
+
     /// The replica's pod fits nowhere with its image: try the next image in the ranking;
     /// with none left, requests waiting for the function fail for lack of capacity.
     mutating func replicaUnschedulable(_ r: Int) {

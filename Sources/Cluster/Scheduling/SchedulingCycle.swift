@@ -310,6 +310,7 @@ extension ClusterSimulator {
             nodeTable.nodes[n].pins[layer, default: 0] += 1
         }
         emit(.podScheduled, pod: p, node: n, detail: "score \(Int(score.rounded())) among \(feasible) feasible")
+        if pods[p].replica >= 0 { replicaScheduled(pods[p].replica) }
         startPull(p, layers: layers)
     }
 
