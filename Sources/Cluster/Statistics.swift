@@ -136,43 +136,54 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The values of the given ranks (0-based) among the values whose sort keys are `keys`, all
-    /// within `smallest...largest`: most significant digit radix selection in two levels of 16
-    /// bits. The first counts every key by its high half, over the high halves the keys span
-    /// (latencies of 1 ms to 10 s span about 1,800; with zeros among them, up to 17,000; at most
-    /// 65,536); the second takes the low
-    /// halves of the keys in each high half that holds a wanted rank, and sorts them (a few) or
-    /// counts them (many). Two passes over the keys.
+    /// within `smallest...largest`: most significant digit radix selection. Each level counts the
+    /// keys by their bits above a shift chosen so the table spans at most 4,096 digits of the
+    /// keys' range, then takes the keys of the few digits holding a wanted rank and sorts them
+    /// (up to 1,024) or selects among them the same way, over their narrower range.
     static func orderStatistics(keys: [UInt32], smallest: UInt32, largest: UInt32, ranks: [Int]) -> [Float] {
         var result = [Float](repeating: 0, count: ranks.count)
         guard !keys.isEmpty else { return result }
-        let base = Int(smallest >> 16)
-        var counts = [Int32](repeating: 0, count: Int(largest >> 16) - base + 1)
-        for k in keys { counts[Int(k >> 16) - base] += 1 }
-        let groups = locate(ranks.enumerated().map { (rank: $1, slot: $0) }, in: counts)
+        select(keys, smallest: smallest, largest: largest, wanted: ranks.enumerated().map { (rank: $1, slot: $0) }, into: &result)
+        return result
+    }
+
+    private static func select(_ keys: [UInt32], smallest: UInt32, largest: UInt32, wanted: [(rank: Int, slot: Int)],
+                               into result: inout [Float])
+    {
+        guard smallest < largest else {
+            // One value: every rank is it.
+            for w in wanted { result[w.slot] = value(ofKey: smallest) }
+            return
+        }
+        var shift: UInt32 = 0
+        while (largest >> shift) - (smallest >> shift) >= 4096 { shift += 1 }
+        let base = smallest >> shift
+        var counts = [Int32](repeating: 0, count: Int((largest >> shift) - base) + 1)
+        for k in keys { counts[Int((k >> shift) &- base)] &+= 1 }
+        let groups = locate(wanted, in: counts)
         var groupOf = [Int8](repeating: -1, count: counts.count)
         for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
-        var lows = [[UInt16]](repeating: [], count: groups.count)
-        for (g, group) in groups.enumerated() { lows[g].reserveCapacity(Int(counts[group.digit])) }
+        var parts = [[UInt32]](repeating: [], count: groups.count)
+        for (g, group) in groups.enumerated() { parts[g].reserveCapacity(Int(counts[group.digit])) }
         for k in keys {
-            let g = groupOf[Int(k >> 16) - base]
-            if g >= 0 { lows[Int(g)].append(UInt16(truncatingIfNeeded: k)) }
+            let g = groupOf[Int((k >> shift) &- base)]
+            if g >= 0 { parts[Int(g)].append(k) }
         }
-        for (group, halves) in zip(groups, lows) {
-            let high = UInt32(base + group.digit) << 16
-            if halves.count <= 4096 {
-                // A few keys (the usual case): sorted, their ranks read off.
-                let sorted = halves.sorted()
-                for w in group.wanted { result[w.slot] = value(ofKey: high | UInt32(sorted[w.rank])) }
-                continue
-            }
-            var lowCounts = [Int32](repeating: 0, count: 1 << 16)
-            for h in halves { lowCounts[Int(h)] += 1 }
-            for found in locate(group.wanted, in: lowCounts) {
-                let value = value(ofKey: high | UInt32(found.digit))
-                for w in found.wanted { result[w.slot] = value }
+        for (group, part) in zip(groups, parts) {
+            if part.count <= 1024 {
+                let sorted = part.sorted()
+                for w in group.wanted { result[w.slot] = value(ofKey: sorted[w.rank]) }
+            } else {
+                // Within one digit the range is under 2^shift: the next level narrows it, down to
+                // keys all equal.
+                var low = UInt32.max, high = UInt32.min
+                for k in part {
+                    low = Swift.min(low, k)
+                    high = Swift.max(high, k)
+                }
+                select(part, smallest: low, largest: high, wanted: group.wanted, into: &result)
             }
         }
-        return result
     }
 
     /// Each wanted rank's digit (index into `counts`, the keys counted by digit) and its rank

@@ -48,15 +48,17 @@ struct PercentilesTests {
     func floatsSameAsDoubles() {
         var random = LCG(state: 7)
         func next() -> UInt64 { random.next() }
-        for trial in 0..<24 {
+        for trial in 0..<32 {
             let n = 1024 + Int(next() % 40_000)
             let values: [Float] = (0..<n).map { i in
-                switch trial % 6 {
+                switch trial % 8 {
                 case 0: return Float(next() % 1_000_000) / 7_000  // spread
                 case 1: return Float(next() % 3)  // heavy ties, zeros
                 case 2: return Float(i) * 1e-4  // sorted, tiny
                 case 3: return Float(next() % 2000) - 1000.5  // negative and positive
                 case 4: return next() % 100 == 0 ? 50 : (i % 2 == 0 ? 0.125 : -0.0)  // two values and −0, a few outliers
+                case 5: return 1 + Float(next() % 20_000) * 1.2e-7  // thousands of distinct values a few ulps apart
+                case 6: return next() % 3 == 0 ? 0 : Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.05  // waits: zeros and a tail
                 default: return Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.1  // exponential
                 }
             }
