@@ -161,8 +161,8 @@ public struct Percentiles: Hashable, Sendable, CustomStringConvertible {
         var counts = [Int32](repeating: 0, count: Int((largest >> shift) - base) + 1)
         for k in keys { counts[Int((k >> shift) &- base)] &+= 1 }
         let groups = locate(wanted, in: counts)
-        var groupOf = [Int8](repeating: -1, count: counts.count)
-        for (g, group) in groups.enumerated() { groupOf[group.digit] = Int8(g) }
+        var groupOf = [Int32](repeating: -1, count: counts.count)
+        for (g, group) in groups.enumerated() { groupOf[group.digit] = Int32(g) }
         var parts = [[UInt32]](repeating: [], count: groups.count)
         for (g, group) in groups.enumerated() { parts[g].reserveCapacity(Int(counts[group.digit])) }
         for k in keys {

@@ -81,13 +81,28 @@ struct FaaSTests {
         sim.run()
         let fn = try #require(sim.faasSummary()).functions[0]
         // Lost with the node: the three running. 8.5 s finds no node at all, nor does 9.5 s (the
-        // node is back at 9 s, but the pod waits out the scheduler's backoff): no capacity. Once
+        // node is back at 9 s, but the pod waits out the scheduler's backoff, 1 s doubling, and
+        // the default profile's timing puts its binding near 10 s): no capacity. Once
         // the replica is placed again, 10.5 s waits for it (it failed too before a binding
         // cleared the function's no-capacity state; only a ready replica did).
         #expect(fn.failures == [.replicaLost: 3, .noCapacity: 2], "\(records.map { ($0.arrival, $0.failure as Any) })")
         let done = records.filter { $0.failure == nil }
         #expect(done.map(\.arrival) == [10.5])
         #expect(done.first.map { $0.coldStart > 0 } == true)
+    }
+
+    @Test("a replica that fits nowhere does not fail the requests while another replica is placed and starting")
+    func unplaceableSiblingDoesNotBlock() throws {
+        // Room for one 600m replica on the one 1000m node; two asked for.
+        let s = Self.scenario(functions: [Self.function(min: 2, max: 2, cpu: 600)],
+                              workloads: [WorkloadSpec(function: "f", pattern: .constant(rate: 2), start: 0.2, maxRequests: 4)],
+                              nodes: 1, cpu: 1000)
+        let (_, summary) = try Self.run(s)
+        let fn = summary.functions[0]
+        // The first requests arrive before the placed replica is ready: they wait for it.
+        #expect(fn.failures.isEmpty, "\(fn.failures)")
+        #expect(fn.completed == 4)
+        #expect(fn.coldStarts >= 1)
     }
 
     @Test("a memory kill restarts the replica: the invocations running beside it fail as lost, in the order they started")

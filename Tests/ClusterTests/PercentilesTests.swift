@@ -44,6 +44,19 @@ struct PercentilesTests {
         }
     }
 
+    @Test("the radix selection finds every rank, through its deeper levels too")
+    func orderStatisticsEveryRank() {
+        var random = LCG(state: 5)
+        // Many distinct keys within one first-level digit (values ulps apart), ties, and a spread.
+        var values: [Float] = (0..<3000).map { Float(1) + Float($0 % 2500) * Float(1).ulp }
+        values += (0..<500).map { _ in Float(random.next() % 1000) / 10 }
+        values += Array(repeating: 0.25, count: 1500)
+        let keys = values.map(Percentiles.sortKey)
+        let ranks = Array(0..<values.count)
+        let found = Percentiles.orderStatistics(keys: keys, smallest: keys.min() ?? 0, largest: keys.max() ?? 0, ranks: ranks)
+        #expect(found == values.sorted())
+    }
+
     @Test("radix selection over floats gives the same figures as over doubles, bit for bit")
     func floatsSameAsDoubles() {
         var random = LCG(state: 7)
@@ -57,7 +70,7 @@ struct PercentilesTests {
                 case 2: return Float(i) * 1e-4  // sorted, tiny
                 case 3: return Float(next() % 2000) - 1000.5  // negative and positive
                 case 4: return next() % 100 == 0 ? 50 : (i % 2 == 0 ? 0.125 : -0.0)  // two values and −0, a few outliers
-                case 5: return 1 + Float(next() % 20_000) * 1.2e-7  // thousands of distinct values a few ulps apart
+                case 5: return 1 + Float(next() % 20_000) * 1.2e-7  // thousands of distinct values about an ulp apart
                 case 6: return next() % 3 == 0 ? 0 : Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.05  // waits: zeros and a tail
                 default: return Float(-log(Double(next() % 100_000 + 1) / 100_001)) * 0.1  // exponential
                 }

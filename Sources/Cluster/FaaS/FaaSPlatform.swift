@@ -597,7 +597,8 @@ extension ClusterSimulator {
     }
 
     /// The replica's pod fits nowhere with its image: try the next image in the ranking;
-    /// with none left, requests waiting for the function fail for lack of capacity.
+    /// with none left, and no other replica ready or placed, requests waiting for the function
+    /// fail for lack of capacity.
     mutating func replicaUnschedulable(_ r: Int) {
         let f = faas.replicas[r].function
         let p = faas.replicas[r].pod
@@ -607,7 +608,9 @@ extension ClusterSimulator {
             reschedule(pod: p, image: faas.functions[f].images[rank], rank: rank, spec.images[rank])
             return
         }
-        if faas.functions[f].ready.isEmpty {
+        // Another replica on its way (bound to a node, pulling or starting) will serve them.
+        let coming = faas.functions[f].replicas.contains { $0 != r && pods[faas.replicas[$0].pod].node >= 0 }
+        if faas.functions[f].ready.isEmpty, !coming {
             faas.functions[f].blocked = true
             while let slot = faas.functions[f].coldQueue.pop() { fail(slot, .noCapacity) }
             // A function that cannot run would hold the load forever (faas-sim's gateway polls
