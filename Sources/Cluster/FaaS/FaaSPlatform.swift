@@ -281,7 +281,7 @@ extension ClusterSimulator {
         faas.linkRunning(slot, replica: r)
         faas.requests[slot].start(on: r, at: t, cpu: cpu, gpu: gpu, network: network, blockIO: blockIO, mark: mark)
         if scenario.slowdownWhenOversubscribed {
-            let demand = nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
+            let demand = nodeTable.usage[n].cpuInUse / nodeTable.usage[n].cpuCapacity
             if demand > 1 { duration *= demand }
         }
         let memory = plannedMemory ?? faas.functions[f].spec.memoryPerInvocation?.sample(using: &executionRandom)
@@ -321,12 +321,7 @@ extension ClusterSimulator {
         let n = faas.replicas[r].node
         let energy = nodeTable.usage[n].release(cpu: cpu, gpu: req.gpu, network: req.network, blockIO: req.blockIO, mark: req.energyMark, at: t)
         let duration = t - req.execStart
-        let memory: Int64
-        if let limit = faas.functions[f].spec.memoryLimit {
-            memory = limit
-        } else {
-            memory = faas.functions[f].spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes
-        }
+        let memory = faas.functions[f].spec.memoryLimit ?? faas.functions[f].spec.images[pods[faas.replicas[r].pod].imageRank].requests.memoryBytes
         faas.functions[f].endInvocation(cpu: cpu, energy: energy, gbSeconds: Double(memory) / 1e9 * duration, at: t)
         if req.memoryKill {
             fail(slot, .memoryLimit)
@@ -506,7 +501,7 @@ extension ClusterSimulator {
         let requests = pods[p].spec.requests
         let n = pods[p].node >= 0 ? pods[p].node : faas.replicas[r].node
         guard n >= 0 else { return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nil, 0) }
-        let share = Double(requests.cpuMillis) / max(1, Double(nodeTable.hot[n].capacity.cpuMillis))
+        let share = Double(requests.cpuMillis) / nodeTable.usage[n].cpuCapacity
         return (lifetime, Double(requests.diskBytes) / 1e9 * lifetime, nodeTable.nodes[n].spec.deviceType, lifetime / 3600 * share)
     }
 

@@ -69,8 +69,9 @@ extension ClusterSimulator {
                 usage.diskGBSeconds += use.diskGBSeconds
                 if let type = use.deviceType { usage.nodeShareHours[type, default: 0] += use.nodeShareHours }
             }
-            // One sample at a time (its keys then freed), the overall latency with the first.
-            let wait = Self.percentiles(fn.samples, also: &all) { $0.wait }
+            // One field at a time (its keys then freed).
+            for sample in fn.samples { all.add(sample.total) }
+            let wait = Self.percentiles(fn.samples) { $0.wait }
             let cold = Self.percentiles(fn.samples) { $0.cold > 0 ? $0.cold : nil }
             let execution = Self.percentiles(fn.samples) { $0.execution }
             let latency = Self.percentiles(fn.samples) { $0.total }
@@ -94,20 +95,7 @@ extension ClusterSimulator {
             peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: faas.scalingLog.count)
     }
 
-    /// Percentiles of one field of the samples (`nil`: the sample has none); with `also`, every
-    /// sample's total latency is added there too.
-    @inline(__always)
-    static func percentiles(_ samples: [FaaSState.Sample], also all: inout Percentiles.Accumulator,
-                            _ field: (FaaSState.Sample) -> Float?) -> Percentiles
-    {
-        var accumulator = Percentiles.Accumulator(capacity: samples.count)
-        for sample in samples {
-            if let v = field(sample) { accumulator.add(v) }
-            all.add(sample.total)
-        }
-        return accumulator.percentiles
-    }
-
+    /// Percentiles of one field of the samples (`nil`: the sample has none).
     @inline(__always)
     static func percentiles(_ samples: [FaaSState.Sample], _ field: (FaaSState.Sample) -> Float?) -> Percentiles {
         var accumulator = Percentiles.Accumulator(capacity: samples.count)

@@ -87,7 +87,7 @@ extension ClusterSimulator {
         guard n >= 0 else { return nil }
         let context = ReplicaContext(function: faas.functions[f].spec.name, replica: pods[p].spec.name, node: nodeTable.nodes[n].spec.name,
                                      deviceType: nodeTable.nodes[n].spec.deviceType, architecture: nodeTable.hot[n].architecture,
-                                     nodeCPULoad: nodeTable.usage[n].cpuInUse / max(1, Double(nodeTable.hot[n].capacity.cpuMillis)))
+                                     nodeCPULoad: nodeTable.usage[n].cpuInUse / nodeTable.usage[n].cpuCapacity)
         return (sim, context)
     }
 }

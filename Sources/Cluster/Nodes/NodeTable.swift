@@ -85,8 +85,8 @@ extension ClusterSimulator {
         var blockIOWatts: Double = 0
         var networkCapacity: Double = 1
         var blockIOCapacity: Double = 1
-        /// The node's CPU capacity in millicores (at least 1) and its GPUs, as the power model
-        /// divides by them.
+        /// The node's CPU capacity in millicores (at least 1) and its GPUs, as the power model,
+        /// CPU load and node shares divide by them.
         var cpuCapacity: Double = 1
         var gpus: Double = 0
         var cpuInUse: Double = 0
