@@ -17,6 +17,11 @@ public struct PlaygroundConfig: Sendable {
     public var setup: Distribution = .constant(2)
     /// Seconds between a pod's deletion and its removal.
     public var terminationGrace: Double = 1
+    /// The controller manager's API client: pod creations and deletions per second the
+    /// ReplicaSet controller may make, and the burst it may make at once (kube-controller-manager's
+    /// `--kube-api-qps` 20 and `--kube-api-burst` 30). A rate of 0 lifts the limit.
+    public var controllerQPS: Double = 20
+    public var controllerBurst: Int = 30
 
     public init(scenario: ClusterScenario, epoch: Date) {
         self.scenario = scenario
@@ -35,6 +40,11 @@ final class APIState {
     let inbox = EventInbox()
     var random: RandomSource
     var now: SimTime = .zero
+    private var lastStamp: (second: Int64, text: String) = (.min, "")
+    /// The last template hashed per Deployment uid, and the last containers' requests summed
+    /// (the pods of one template share them).
+    var templateHashes: [ObjectKey: (template: JSONValue, hash: String)] = [:]
+    var lastRequests: (containers: JSONValue, resources: Resources)?
     /// Called after every move of virtual time (the playground's summary cache, in manual time).
     var onTimeMoved: ((SimTime) -> Void)?
     /// Timers of the controllers (pod removal after grace, HPA ticks, namespace finalisation).
@@ -43,7 +53,12 @@ final class APIState {
     enum Timer {
         case hpaTick
         case endpointsSync
+        /// The controller manager's client has tokens again: throttled ReplicaSets go on.
+        case controllerTokens
     }
+    /// The controller manager's client rate limit, and the ReplicaSets waiting for it.
+    var controllerClient: ClientRateLimit
+    var throttledReplicaSets: Set<ObjectKey> = []
     /// Endpoints are written in batches, at most once per ``endpointsBatch`` of virtual time.
     var endpointsSyncArmed = false
     static let endpointsBatch = SimTime.milliseconds(500)
@@ -58,7 +73,7 @@ final class APIState {
     var heldPods: Set<String> = []
 
     // The kubelet view: API pods by uid, and their simulated state.
-    var podsByUID: [String: ObjectKey] = [:]
+    var podsByUID: ShardedDictionary<String, ObjectKey> = [:]
     var podRuntime = PodTable()
     /// Node names in order, their Internal IPs and pod IP counters.
     var nodeNames: [String] = []
@@ -72,7 +87,7 @@ final class APIState {
     var metrics = PlaygroundMetrics()
     /// The last Event per (object, reason, message), so repeats are counted, and every Event in
     /// the order written (the oldest go past ``eventLimit``).
-    var lastEvent: [String: String] = [:]
+    var lastEvent: ShardedDictionary<String, String> = [:]
     var eventOrder: [(namespace: String, name: String, key: String)] = []
     var eventOrderHead = 0
     /// Warnings for the request being handled (the `Warning:` header).
@@ -104,7 +119,7 @@ final class APIState {
 
     /// The kubelet view of every pod by uid, counting the pods still on their way somewhere.
     struct PodTable {
-        private(set) var byUID: [String: PodRuntime] = [:]
+        private(set) var byUID: ShardedDictionary<String, PodRuntime> = [:]
         private(set) var unsettled = 0
         /// Per owning ReplicaSet: pods not being deleted, and of those the ready ones.
         private var byOwner: [String: (live: Int, ready: Int)] = [:]
@@ -135,11 +150,12 @@ final class APIState {
         /// Live and ready pods of a ReplicaSet.
         func counts(owner: String) -> (live: Int, ready: Int) { byOwner[owner] ?? (0, 0) }
 
-        var values: Dictionary<String, PodRuntime>.Values { byUID.values }
+        var values: [PodRuntime] { byUID.values }
     }
 
     init(config: PlaygroundConfig) throws {
         self.config = config
+        controllerClient = ClientRateLimit(rate: config.controllerQPS, burst: config.controllerBurst)
         var scenario = config.scenario
         scenario.pods = []
         scenario.deletions = []
@@ -160,8 +176,16 @@ final class APIState {
     // MARK: Time
 
     var wallNow: Date { config.epoch.addingTimeInterval(now.seconds) }
-    var timestamp: String { Timestamp.string(wallNow) }
-    func timestamp(_ t: SimTime) -> String { Timestamp.string(config.epoch.addingTimeInterval(t.seconds)) }
+    var timestamp: String { timestamp(now) }
+    /// The RFC 3339 text of a virtual time; the last second's text is kept, as a burst of
+    /// changes stamps many objects with the same second.
+    func timestamp(_ t: SimTime) -> String {
+        let seconds = Int64(config.epoch.addingTimeInterval(t.seconds).timeIntervalSince1970.rounded(.down))
+        if seconds == lastStamp.second { return lastStamp.text }
+        let text = Timestamp.civil(seconds)
+        lastStamp = (seconds, text)
+        return text
+    }
 
     /// Moves virtual time to `target`, handling every simulator event and timer on the way
     /// at its own time, and reconciling after each instant.
@@ -189,7 +213,7 @@ final class APIState {
     /// every pod ready, failed, unschedulable or waiting for its claim.
     var isIdle: Bool {
         guard dirtyDeployments.isEmpty, dirtyReplicaSets.isEmpty, dirtyEndpoints.isEmpty, dirtyClaims.isEmpty,
-              terminatingNamespaces.isEmpty else { return false }
+              terminatingNamespaces.isEmpty, throttledReplicaSets.isEmpty else { return false }
         return podRuntime.unsettled == 0
     }
 
@@ -214,6 +238,9 @@ final class APIState {
             let namespaces = dirtyEndpoints.sorted()
             dirtyEndpoints = []
             for ns in namespaces { syncEndpoints(namespace: ns) }
+        case .controllerTokens:
+            dirtyReplicaSets.formUnion(throttledReplicaSets)
+            throttledReplicaSets = []
         }
     }
 

@@ -59,25 +59,26 @@ extension APIState {
             return
         }
         let name = involvedName + "." + Self.hex16(random.next() >> 1)
-        var e = newObject(.events, name: name, namespace: ns)
-        e.set(["metadata", "creationTimestamp"], .string(stamp))
-        var involved: JSONObject = ["kind": .string(type.kind), "namespace": .string(ns), "name": .string(involvedName),
-                                    "uid": .string(involvedUID), "apiVersion": .string(type.groupVersion)]
-        if let rv = object.at("metadata", "resourceVersion") { involved["resourceVersion"] = rv }
-        if !type.namespaced { involved["namespace"] = nil }
-        e["involvedObject"] = .object(involved)
-        e["reason"] = .string(reason)
-        e["message"] = .string(message)
-        var source: JSONObject = ["component": .string(component)]
-        if let host { source["host"] = .string(host) }
-        e["source"] = .object(source)
-        e["firstTimestamp"] = .string(stamp)
-        e["lastTimestamp"] = .string(stamp)
-        e["count"] = 1
-        e["type"] = .string(warning ? "Warning" : "Normal")
-        e["eventTime"] = .null
-        e["reportingComponent"] = .string(component)
-        e["reportingInstance"] = .string(host ?? "")
+        var metadata: [JSONObject.Member] = [.init(key: "name", value: .string(name)), .init(key: "namespace", value: .string(ns)),
+                                             .init(key: "uid", value: .string(newUID())), .init(key: "creationTimestamp", value: .string(stamp))]
+        if !ResourceType.events.namespaced { metadata.remove(at: 1) }
+        var involved: [JSONObject.Member] = [.init(key: "kind", value: .string(type.kind))]
+        if type.namespaced { involved.append(.init(key: "namespace", value: .string(ns))) }
+        involved += [.init(key: "name", value: .string(involvedName)), .init(key: "uid", value: .string(involvedUID)),
+                     .init(key: "apiVersion", value: .string(type.groupVersion))]
+        if let rv = object.at("metadata", "resourceVersion") { involved.append(.init(key: "resourceVersion", value: rv)) }
+        var source: [JSONObject.Member] = [.init(key: "component", value: .string(component))]
+        if let host { source.append(.init(key: "host", value: .string(host))) }
+        // Built member by member in the order the API server writes them (no key look-ups).
+        let e = JSONObject([
+            .init(key: "apiVersion", value: .string(ResourceType.events.groupVersion)), .init(key: "kind", value: .string(ResourceType.events.kind)),
+            .init(key: "metadata", value: .object(JSONObject(metadata))), .init(key: "involvedObject", value: .object(JSONObject(involved))),
+            .init(key: "reason", value: .string(reason)), .init(key: "message", value: .string(message)),
+            .init(key: "source", value: .object(JSONObject(source))), .init(key: "firstTimestamp", value: .string(stamp)),
+            .init(key: "lastTimestamp", value: .string(stamp)), .init(key: "count", value: 1),
+            .init(key: "type", value: .string(warning ? "Warning" : "Normal")), .init(key: "eventTime", value: .null),
+            .init(key: "reportingComponent", value: .string(component)), .init(key: "reportingInstance", value: .string(host ?? "")),
+        ])
         store.put(.events, e, added: true)
         lastEvent[key] = name
         eventOrder.append((ns, name, key))
@@ -160,12 +161,21 @@ extension APIState {
     }
 
     func syncDeployment(_ key: ObjectKey) {
-        guard var d = object(.deployments, key) else { return }
+        guard var d = object(.deployments, key) else {
+            templateHashes[key] = nil
+            return
+        }
         guard d.at("metadata", "deletionTimestamp") == nil else { return }
         let desired = d.at("spec", "replicas")?.int ?? 1
         let template = d.at("spec", "template") ?? .object(JSONObject())
-        let hash = templateHash(template)
         let uid = d.uid
+        let hash: String
+        if let known = templateHashes[key], known.template == template {
+            hash = known.hash
+        } else {
+            hash = templateHash(template)
+            templateHashes[key] = (template, hash)
+        }
         var sets = store.owned(by: uid, .replicaSets)
         var newSet = sets.first { $0.at("metadata", "labels", "pod-template-hash")?.string == hash }
         let revision = (sets.compactMap { Int($0.at("metadata", "annotations", "deployment.kubernetes.io/revision")?.string ?? "") }.max() ?? 0)
@@ -346,8 +356,12 @@ extension APIState {
         let uid = rs.uid
         let desired = rs.at("spec", "replicas")?.int ?? 1
         let before = podRuntime.counts(owner: uid)
+        // Each creation and deletion is a call of the controller manager's rate-limited client:
+        // what the limit does not allow now waits for its tokens.
+        let calls = controllerClient.take(abs(desired - before.live), at: now)
+        if calls < abs(desired - before.live) { throttle(key) }
         if before.live < desired {
-            for _ in before.live..<desired { createPod(for: rs) }
+            for _ in 0..<calls { createPod(for: rs) }
         } else if before.live > desired {
             let live = store.owned(by: uid, .pods).filter { $0.at("metadata", "deletionTimestamp") == nil }
             // Unscheduled first, then not ready, then the newest (the controller's ranking).
@@ -357,7 +371,7 @@ extension APIState {
                 let ca = a.at("metadata", "creationTimestamp")?.string ?? "", cb = b.at("metadata", "creationTimestamp")?.string ?? ""
                 return ca != cb ? ca > cb : a.name > b.name
             }
-            for pod in ranked.prefix(live.count - desired) {
+            for pod in ranked.prefix(min(calls, live.count - desired)) {
                 deletePod(ObjectKey(namespace: key.namespace, name: pod.name))
                 recordEvent(.replicaSets, rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", component: "replicaset-controller")
             }
@@ -374,6 +388,14 @@ extension APIState {
             store.put(.replicaSets, rs, added: false)
             if let d = controllerName(of: rs, kind: "Deployment") { dirtyDeployments.insert(ObjectKey(namespace: key.namespace, name: d)) }
         }
+    }
+
+    /// Resumes a ReplicaSet once its client has a token again.
+    func throttle(_ key: ObjectKey) {
+        if throttledReplicaSets.isEmpty, let at = controllerClient.nextToken(after: now) {
+            timers.schedule(.controllerTokens, at: at)
+        }
+        throttledReplicaSets.insert(key)
     }
 
     func rank(_ pod: JSONObject) -> Int {

@@ -6,6 +6,11 @@ extension JSONValue {
     /// The value at `path` of nested objects, or nil.
     func at(_ path: String...) -> JSONValue? { at(path) }
 
+    /// The same for the common short paths, without a path array per call (`metadata.name`
+    /// and the like are read on every change).
+    func at(_ a: String, _ b: String) -> JSONValue? { self[a]?[b] }
+    func at(_ a: String, _ b: String, _ c: String) -> JSONValue? { self[a]?[b]?[c] }
+
     func at(_ path: [String]) -> JSONValue? {
         var v: JSONValue? = self
         for key in path { v = v?[key] }
@@ -19,6 +24,8 @@ extension JSONValue {
 extension JSONObject {
     /// The value at a nested path of objects.
     func at(_ path: String...) -> JSONValue? { JSONValue.object(self).at(path) }
+    func at(_ a: String, _ b: String) -> JSONValue? { self[a]?[b] }
+    func at(_ a: String, _ b: String, _ c: String) -> JSONValue? { self[a]?[b]?[c] }
 
     /// Sets the value at a nested path, creating objects on the way; nil removes the last key.
     mutating func set(_ path: [String], _ value: JSONValue?) {

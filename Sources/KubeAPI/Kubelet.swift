@@ -60,12 +60,15 @@ extension APIState {
 
     /// The pod's requests, summed over its containers.
     func requests(_ spec: JSONObject) -> Resources {
+        let containers = spec["containers"] ?? .array([])
+        if let last = lastRequests, last.containers == containers { return last.resources }
         var r = Resources()
-        for c in spec["containers"]?.array ?? [] {
+        for c in containers.array ?? [] {
             let req = c.at(["resources", "requests"])?.object ?? c.at(["resources", "limits"])?.object
             if let cpu = Quantity.text(req?["cpu"]).flatMap(Quantity.millicores) { r.cpuMillis += cpu }
             if let memory = Quantity.text(req?["memory"]).flatMap(Quantity.bytes) { r.memoryBytes += memory }
         }
+        lastRequests = (containers, r)
         return r
     }
 

@@ -72,6 +72,9 @@ public actor LivePlayground {
     /// Virtual time now.
     public var now: SimTime { state.now }
 
+    /// Whether nothing is left to happen but periodic ticks.
+    public var isIdle: Bool { state.isIdle }
+
     /// Brings virtual time up to the clock (a no-op in manual mode).
     public func catchUp() {
         guard case .realtime(let factor) = speed else { return }

@@ -14,7 +14,7 @@ struct PlaygroundMetrics {
     var podStartTotal: [Double] = []
     /// apiserver_request_total by verb, resource and code.
     var requests: [String: Int] = [:]
-    var logs: [String: [String]] = [:]
+    var logs: ShardedDictionary<String, [String]> = [:]
 }
 
 /// The Prometheus text exposition format (version 0.0.4).

@@ -24,6 +24,8 @@ public final class SessionRecorder: @unchecked Sendable {
         var o: JSONObject = ["kubeprint-session": 1, "epoch": .number(String(Int64(config.epoch.timeIntervalSince1970)))]
         o["seed"] = .string(String(config.scenario.seed))
         o["defaultImageSize"] = .int64(config.defaultImageSize)
+        o["controllerQPS"] = .number(String(config.controllerQPS))
+        o["controllerBurst"] = .int(config.controllerBurst)
         o["cluster"] = cluster.map { .string($0) } ?? .null
         write(.object(o))
     }
@@ -64,6 +66,8 @@ public struct Session: Sendable {
     public var cluster: String?
     public var seed: UInt64 = 1
     public var defaultImageSize: Int64?
+    public var controllerQPS: Double?
+    public var controllerBurst: Int?
     /// The final state's digest, when the session ended cleanly.
     public var finalDigest: String?
     public var requestCount: Int { steps.filter { $0.request != nil }.count }
@@ -91,6 +95,8 @@ public struct Session: Sendable {
                 session.cluster = o["cluster"]?.string
                 session.seed = o["seed"]?.string.flatMap { UInt64($0) } ?? 1
                 session.defaultImageSize = o["defaultImageSize"]?.int.map(Int64.init)
+                if case .number(let text)? = o["controllerQPS"] { session.controllerQPS = Double(text) }
+                session.controllerBurst = o["controllerBurst"]?.int
                 continue
             }
             guard let at = o["at"]?.int else { throw SessionError("\(where_): the step has no \"at\" time") }

@@ -63,6 +63,12 @@ struct Serve: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Size of an image the cluster scenario does not declare.", valueName: "size"))
     var imageSize = "500MB"
 
+    @Option(help: ArgumentHelp("Pod creations and deletions per second the ReplicaSet controller may make (kube-controller-manager's --kube-api-qps; 0: no limit).", valueName: "rate"))
+    var controllerQPS: Double = 20
+
+    @Option(help: ArgumentHelp("How many of them it may make at once (--kube-api-burst).", valueName: "count"))
+    var controllerBurst = 30
+
     @Option(help: "Seed (names, UIDs, node ports, start-up times).")
     var seed: UInt64 = 1
 
@@ -81,6 +87,10 @@ struct Serve: AsyncParsableCommand {
         guard PlaygroundSpeed(speed) != nil else {
             throw ValidationError("--speed must be a positive number of virtual seconds per second (at most 100000) or 'manual', not '\(speed)'")
         }
+        guard controllerQPS.isFinite, (0...100_000).contains(controllerQPS) else {
+            throw ValidationError("--controller-qps must be 0–100000 calls per second (0: no limit), not \(controllerQPS)")
+        }
+        guard (1...100_000).contains(controllerBurst) else { throw ValidationError("--controller-burst must be 1–100000, not \(controllerBurst)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port)") }
         if QuantityParser.bytes(.string(imageSize)) == nil {
             throw ValidationError("--image-size '\(imageSize)' is not a size of at most \(Limits.bytesText) (examples: 500MB, 2GB)")
@@ -92,6 +102,8 @@ struct Serve: AsyncParsableCommand {
         let (config, clusterText) = try Self.config(cluster: cluster, seed: seed, epoch: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         var c = config
         c.defaultImageSize = QuantityParser.bytes(.string(imageSize)) ?? c.defaultImageSize
+        c.controllerQPS = controllerQPS
+        c.controllerBurst = controllerBurst
         let recorder = try record.map { try SessionRecorder(path: $0, cluster: clusterText) }
         let speedValue = PlaygroundSpeed(speed) ?? .realtime(20)
         let playground = try LivePlayground(config: c, speed: speedValue, record: recorder)

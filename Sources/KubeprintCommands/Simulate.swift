@@ -275,6 +275,8 @@ extension Simulate {
         let session = try Session.read(path: path)
         var (config, _) = try Serve.config(clusterText: session.cluster, seed: session.seed, epoch: session.epoch, file: path)
         if let size = session.defaultImageSize { config.defaultImageSize = size }
+        if let qps = session.controllerQPS { config.controllerQPS = qps }
+        if let burst = session.controllerBurst { config.controllerBurst = burst }
         let state = try await session.replay(config: config)
         let console = Console()
         if printState { console.out(state, terminator: "") }

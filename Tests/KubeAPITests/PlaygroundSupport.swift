@@ -24,6 +24,10 @@ struct TestPlayground {
         playground = try LivePlayground(config: Self.config(nodes: nodes, cpu: cpu), speed: .manual, record: record)
     }
 
+    init(config: PlaygroundConfig) throws {
+        playground = try LivePlayground(config: config, speed: .manual)
+    }
+
     struct Reply {
         var status: Int
         var body: String
