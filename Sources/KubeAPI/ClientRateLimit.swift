@@ -34,7 +34,8 @@ struct ClientRateLimit {
         guard isLimited else { return nil }
         // Rounded up to a whole tick, so the token is whole when the timer fires.
         let missing = max(0, 1 - tokens)
-        let at = updated + SimTime(ticks: Int64((missing / rate * Double(SimTime.ticksPerSecond)).rounded(.up)))
+        let ticks = (missing / rate * Double(SimTime.ticksPerSecond)).rounded(.up)
+        let at = updated + SimTime(ticks: ticks < 1e15 ? Int64(ticks) : Int64(1e15))
         return max(at, now + SimTime(ticks: 1))
     }
 }

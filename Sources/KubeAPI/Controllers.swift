@@ -114,6 +114,7 @@ extension APIState {
     /// gracefully, owners take their dependents with them.
     func deleteObject(_ type: ResourceType, _ object: JSONObject, cascade: Bool) {
         let key = ObjectKey(namespace: object.namespace ?? "", name: object.name)
+        if type == .deployments { templateHashes[key] = nil }
         switch type {
         case .pods:
             deletePod(key)
@@ -358,12 +359,15 @@ extension APIState {
         let before = podRuntime.counts(owner: uid)
         // Each creation and deletion is a call of the controller manager's rate-limited client:
         // what the limit does not allow now waits for its tokens.
-        let calls = controllerClient.take(abs(desired - before.live), at: now)
-        if calls < abs(desired - before.live) { throttle(key) }
         if before.live < desired {
+            let calls = controllerClient.take(desired - before.live, at: now)
+            if calls < desired - before.live { throttle(key) }
             for _ in 0..<calls { createPod(for: rs) }
         } else if before.live > desired {
             let live = store.owned(by: uid, .pods).filter { $0.at("metadata", "deletionTimestamp") == nil }
+            let excess = max(0, live.count - desired)
+            let calls = controllerClient.take(excess, at: now)
+            if calls < excess { throttle(key) }
             // Unscheduled first, then not ready, then the newest (the controller's ranking).
             let ranked = live.sorted { a, b in
                 let ra = rank(a), rb = rank(b)
@@ -371,7 +375,7 @@ extension APIState {
                 let ca = a.at("metadata", "creationTimestamp")?.string ?? "", cb = b.at("metadata", "creationTimestamp")?.string ?? ""
                 return ca != cb ? ca > cb : a.name > b.name
             }
-            for pod in ranked.prefix(min(calls, live.count - desired)) {
+            for pod in ranked.prefix(calls) {
                 deletePod(ObjectKey(namespace: key.namespace, name: pod.name))
                 recordEvent(.replicaSets, rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", component: "replicaset-controller")
             }

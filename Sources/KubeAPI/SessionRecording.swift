@@ -24,7 +24,8 @@ public final class SessionRecorder: @unchecked Sendable {
         var o: JSONObject = ["kubeprint-session": 1, "epoch": .number(String(Int64(config.epoch.timeIntervalSince1970)))]
         o["seed"] = .string(String(config.scenario.seed))
         o["defaultImageSize"] = .int64(config.defaultImageSize)
-        o["controllerQPS"] = .number(String(config.controllerQPS))
+        let qps = config.controllerQPS
+        o["controllerQPS"] = .number(qps == qps.rounded() && abs(qps) < 1e15 ? String(Int64(qps)) : String(qps))
         o["controllerBurst"] = .int(config.controllerBurst)
         o["cluster"] = cluster.map { .string($0) } ?? .null
         write(.object(o))

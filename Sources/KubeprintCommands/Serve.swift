@@ -87,8 +87,8 @@ struct Serve: AsyncParsableCommand {
         guard PlaygroundSpeed(speed) != nil else {
             throw ValidationError("--speed must be a positive number of virtual seconds per second (at most 100000) or 'manual', not '\(speed)'")
         }
-        guard controllerQPS.isFinite, (0...100_000).contains(controllerQPS) else {
-            throw ValidationError("--controller-qps must be 0–100000 calls per second (0: no limit), not \(controllerQPS)")
+        guard controllerQPS.isFinite, controllerQPS == 0 || (0.001...100_000).contains(controllerQPS) else {
+            throw ValidationError("--controller-qps must be 0.001–100000 calls per second (0: no limit), not \(controllerQPS)")
         }
         guard (1...100_000).contains(controllerBurst) else { throw ValidationError("--controller-burst must be 1–100000, not \(controllerBurst)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port)") }

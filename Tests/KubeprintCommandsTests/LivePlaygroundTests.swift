@@ -248,7 +248,10 @@ struct RecordReplayTests {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
         let record = root.appendingPathComponent("session.jsonl")
-        let server = try ServerProcess(arguments: ["--speed", "manual", "--record", record.path], root: root)
+        // A slow controller client (2 calls/s, burst 1), so the rollout and the scale-down wait
+        // for tokens and the replay must apply the recorded rate.
+        let server = try ServerProcess(arguments: ["--speed", "manual", "--record", record.path, "--controller-qps", "2", "--controller-burst", "1"],
+                                       root: root)
         #expect(try await Self.send("POST", server.url + "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo"}}"#) == 201)
         let deployment = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"registry.example/web:1"}]}}}}"#
         #expect(try await Self.send("POST", server.url + "/apis/apps/v1/namespaces/demo/deployments", deployment) == 201)
@@ -260,8 +263,15 @@ struct RecordReplayTests {
         let replayed = try Binary.kubeprint(["simulate", "--replay", record.path])
         #expect(replayed.status == 0, "\(replayed.stdout)\(replayed.stderr)")
         #expect(replayed.stdout.contains("the final state matches the recording"), "\(replayed.stdout)")
+        // Without the recorded rate (a recording from before the limit) the pods come at once: another state.
+        let original = try String(contentsOf: record, encoding: .utf8)
+        var lines = original.split(separator: "\n").map(String.init)
+        #expect(lines[0].contains(#""controllerQPS":2"#) && lines[0].contains(#""controllerBurst":1"#), "\(lines[0])")
+        let unlimited = lines[0].replacingOccurrences(of: #","controllerQPS":2"#, with: "").replacingOccurrences(of: #""controllerQPS":2,"#, with: "")
+        #expect(unlimited != lines[0])
+        try (([unlimited] + lines.dropFirst()).joined(separator: "\n") + "\n").write(to: record, atomically: true, encoding: .utf8)
+        #expect(try Binary.kubeprint(["simulate", "--replay", record.path]).status == 1)
         // Another request in the middle: the state differs, and replay says so.
-        var lines = try String(contentsOf: record, encoding: .utf8).split(separator: "\n").map(String.init)
         lines.removeAll { $0.contains("/scale") }
         try (lines.joined(separator: "\n") + "\n").write(to: record, atomically: true, encoding: .utf8)
         let tampered = try Binary.kubeprint(["simulate", "--replay", record.path])
