@@ -329,12 +329,14 @@ final class APIState {
     // MARK: Objects
 
     /// A new object's skeleton with the server-set metadata.
-    func newObject(_ type: ResourceType, name: String, namespace: String?) -> JSONObject {
-        var metadata: JSONObject = ["name": .string(name)]
-        if type.namespaced, let namespace { metadata["namespace"] = .string(namespace) }
-        metadata["uid"] = .string(newUID())
-        metadata["creationTimestamp"] = .string(timestamp)
-        return ["apiVersion": .string(type.groupVersion), "kind": .string(type.kind), "metadata": .object(metadata)]
+    /// A new object's apiVersion, kind and metadata, built member by member (no key look-ups).
+    func newObject(_ type: ResourceType, name: String, namespace: String?, created: String? = nil) -> JSONObject {
+        var metadata: [JSONObject.Member] = [.init(key: "name", value: .string(name))]
+        if type.namespaced, let namespace { metadata.append(.init(key: "namespace", value: .string(namespace))) }
+        metadata.append(.init(key: "uid", value: .string(newUID())))
+        metadata.append(.init(key: "creationTimestamp", value: .string(created ?? timestamp)))
+        return JSONObject([.init(key: "apiVersion", value: .string(type.groupVersion)), .init(key: "kind", value: .string(type.kind)),
+                           .init(key: "metadata", value: .object(JSONObject(metadata)))])
     }
 
     /// A version-4 style UUID from the playground's seeded random source (deterministic runs).

@@ -59,9 +59,6 @@ extension APIState {
             return
         }
         let name = involvedName + "." + Self.hex16(random.next() >> 1)
-        var metadata: [JSONObject.Member] = [.init(key: "name", value: .string(name)), .init(key: "namespace", value: .string(ns)),
-                                             .init(key: "uid", value: .string(newUID())), .init(key: "creationTimestamp", value: .string(stamp))]
-        if !ResourceType.events.namespaced { metadata.remove(at: 1) }
         var involved: [JSONObject.Member] = [.init(key: "kind", value: .string(type.kind))]
         if type.namespaced { involved.append(.init(key: "namespace", value: .string(ns))) }
         involved += [.init(key: "name", value: .string(involvedName)), .init(key: "uid", value: .string(involvedUID)),
@@ -70,15 +67,15 @@ extension APIState {
         var source: [JSONObject.Member] = [.init(key: "component", value: .string(component))]
         if let host { source.append(.init(key: "host", value: .string(host))) }
         // Built member by member in the order the API server writes them (no key look-ups).
-        let e = JSONObject([
-            .init(key: "apiVersion", value: .string(ResourceType.events.groupVersion)), .init(key: "kind", value: .string(ResourceType.events.kind)),
-            .init(key: "metadata", value: .object(JSONObject(metadata))), .init(key: "involvedObject", value: .object(JSONObject(involved))),
+        var e = newObject(.events, name: name, namespace: ns, created: stamp)
+        e.members += [
+            .init(key: "involvedObject", value: .object(JSONObject(involved))),
             .init(key: "reason", value: .string(reason)), .init(key: "message", value: .string(message)),
             .init(key: "source", value: .object(JSONObject(source))), .init(key: "firstTimestamp", value: .string(stamp)),
             .init(key: "lastTimestamp", value: .string(stamp)), .init(key: "count", value: 1),
             .init(key: "type", value: .string(warning ? "Warning" : "Normal")), .init(key: "eventTime", value: .null),
             .init(key: "reportingComponent", value: .string(component)), .init(key: "reportingInstance", value: .string(host ?? "")),
-        ])
+        ]
         store.put(.events, e, added: true)
         lastEvent[key] = name
         eventOrder.append((ns, name, key))

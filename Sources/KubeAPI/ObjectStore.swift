@@ -99,16 +99,13 @@ struct ObjectStore {
         if previous.map({ $0.object.at("metadata", "ownerReferences") != references }) ?? (references != nil) {
             let oldOwner = previous.flatMap { Self.controller(of: $0.object) }
             let newOwner = Self.controller(of: object)
-            guard oldOwner != newOwner else { return finish(type, stored, key: key, added: added) }
-            if let oldOwner { ownedIndex[type.qualifiedPlural]?[oldOwner]?.remove(key) }
-            if let newOwner { ownedIndex[type.qualifiedPlural, default: [:]][newOwner, default: []].insert(key) }
+            if oldOwner != newOwner {
+                if let oldOwner { ownedIndex[type.qualifiedPlural]?[oldOwner]?.remove(key) }
+                if let newOwner { ownedIndex[type.qualifiedPlural, default: [:]][newOwner, default: []].insert(key) }
+            }
         }
-        return finish(type, stored, key: key, added: added)
-    }
-
-    private mutating func finish(_ type: ResourceType, _ stored: StoredObject, key: ObjectKey, added: Bool) -> StoredObject {
-        buckets[type.qualifiedPlural, default: [:]][key.namespace, default: [:]][key.name] = stored
-        record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: key.namespace, stored: stored))
+        buckets[type.qualifiedPlural, default: [:]][ns, default: [:]][key.name] = stored
+        record(WatchEvent(type: added ? "ADDED" : "MODIFIED", resource: type.qualifiedPlural, namespace: ns, stored: stored))
         return stored
     }
 

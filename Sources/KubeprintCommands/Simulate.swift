@@ -276,7 +276,7 @@ extension Simulate {
         var (config, _) = try Serve.config(clusterText: session.cluster, seed: session.seed, epoch: session.epoch, file: path)
         if let size = session.defaultImageSize { config.defaultImageSize = size }
         // Recordings from before the limit was modelled ran without it.
-        config.controllerQPS = session.controllerQPS.map { $0 == 0 || $0 >= 0.001 ? min($0, 100_000) : 0.001 } ?? 0
+        config.controllerQPS = session.controllerQPS ?? 0
         if let burst = session.controllerBurst { config.controllerBurst = burst }
         let state = try await session.replay(config: config)
         let console = Console()
