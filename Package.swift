@@ -51,6 +51,8 @@ let package = Package(
             name: "CLibYAML", path: "Sources/CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strict),
+        // glibc's malloc.h, for the long-running server's allocator settings (part of libc: nothing to install).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Blueprint", swiftSettings: strict),
         .target(
             name: "Manifests",
@@ -71,7 +73,7 @@ let package = Package(
         .target(
             name: "PlaygroundServer",
             dependencies: [
-                "KubeAPI", "Deployer", "Blueprint", "Simulation", "YAML",
+                "KubeAPI", "Deployer", "Blueprint", "Simulation", "YAML", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

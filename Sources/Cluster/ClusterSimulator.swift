@@ -84,8 +84,8 @@ public struct ClusterSimulator {
     // State
     /// The node table the scheduler, the kubelets and the FaaS platform read.
     var nodeTable = NodeTable()
-    var pods: [PodState] = []
-    var podByName: [String: Int] = [:]
+    var pods: SegmentedArray<PodState> = []
+    var podByName: ShardedDictionary<String, Int> = [:]
     /// The scheduler's queues and round-robin position.
     var scheduler: SchedulerState
     /// The kubelets' image service: transfers, storage cache and image presence.

@@ -1,4 +1,5 @@
 import Blueprint
+import Simulation
 
 /// A stored API object: what was applied (verbatim, plus the server's fields) and its encoding.
 struct StoredObject {
@@ -46,9 +47,8 @@ struct ObjectStore {
     /// resource id (`qualifiedPlural`) → namespace ("" for cluster-scoped) → name → object.
     private(set) var buckets: [String: [String: ShardedDictionary<String, StoredObject>]] = [:]
     private(set) var resourceVersion = 1
-    /// Changes with their resourceVersion, oldest first; bounded.
-    private(set) var log: [WatchEvent] = []
-    static let logLimit = 50_000
+    /// The latest changes with their resourceVersion, oldest first, that watches replay from.
+    private(set) var log = ChangeLog(capacity: 50_000)
     /// Objects by the uid of their controlling owner: resource id → owner uid → (namespace, name).
     private var ownedIndex: [String: [String: Set<ObjectKey>]] = [:]
     /// Called with every change (the server's watches).
@@ -130,11 +130,6 @@ struct ObjectStore {
 
     private mutating func record(_ event: WatchEvent) {
         log.append(event)
-        // Trimmed a few thousand at a time: dropping half the log at once stalled the
-        // simulation for tens of milliseconds in a large rollout.
-        if log.count > Self.logLimit + 4096 {
-            log.removeFirst(log.count - Self.logLimit)
-        }
         onChange?(event)
     }
 
@@ -148,20 +143,8 @@ struct ObjectStore {
         object.at("metadata", "ownerReferences")?.array?.first { $0["controller"]?.bool == true }?["uid"]?.string
     }
 
-    /// Changes after `resourceVersion`, or nil when the log no longer reaches back that far
-    /// (the client must relist: 410 Gone).
-    func changes(after resourceVersion: Int) -> ArraySlice<WatchEvent>? {
-        guard let first = log.first else { return [] }
-        if resourceVersion < first.resourceVersion - 1 { return nil }
-        // The log is ordered by resourceVersion: binary search the first newer change.
-        var lo = 0
-        var hi = log.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if log[mid].resourceVersion <= resourceVersion { lo = mid + 1 } else { hi = mid }
-        }
-        return log[lo...]
-    }
+    /// Changes after `resourceVersion`, or nil when the log no longer reaches back that far.
+    func changes(after resourceVersion: Int) -> [WatchEvent]? { log.changes(after: resourceVersion) }
 
     /// Every object in a canonical order (for the state dump replays compare).
     func all() -> [(resource: String, object: StoredObject)] {

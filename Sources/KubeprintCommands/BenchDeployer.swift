@@ -37,6 +37,7 @@ struct BenchDeployer: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.forLiveServer()
         let console = Console()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("kubeprint-bench-deployer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

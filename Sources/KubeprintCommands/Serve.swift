@@ -98,6 +98,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.forLiveServer()
         let console = Console()
         let (config, clusterText) = try Self.config(cluster: cluster, seed: seed, epoch: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         var c = config

@@ -264,10 +264,7 @@ struct ClockService: Service {
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                await playground.catchUp()
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+            await playground.followClock(while: { !Task.isShuttingDownGracefully })
         } onGracefulShutdown: {
             Task { await playground.finish() }
         }

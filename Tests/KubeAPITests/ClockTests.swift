@@ -1,0 +1,52 @@
+import Blueprint
+import Testing
+
+@testable import KubeAPI
+
+@Suite struct ClockTests {
+    static func change(_ rv: Int) -> WatchEvent {
+        WatchEvent(type: "ADDED", resource: "pods", namespace: "ns",
+                   stored: StoredObject(["metadata": .object(["name": .string("p\(rv)")])], resourceVersion: rv))
+    }
+
+    @Test func theChangeLogKeepsTheLatestChangesInOrder() {
+        var log = ChangeLog(capacity: 3)
+        #expect(log.changes(after: 1)?.isEmpty == true)
+        for rv in 2...6 { log.append(Self.change(rv)) }
+        #expect(log.count == 3)
+        #expect(log.first?.resourceVersion == 4)
+        #expect((0..<3).map { log[$0].resourceVersion } == [4, 5, 6])
+        #expect(log.changes(after: 4)?.map(\.resourceVersion) == [5, 6])
+        #expect(log.changes(after: 3)?.map(\.resourceVersion) == [4, 5, 6])
+        #expect(log.changes(after: 6)?.isEmpty == true)
+        // Changes 3 and older are gone: a watch from before them must relist (410 Gone).
+        #expect(log.changes(after: 2) == nil)
+        log.append(Self.change(7))
+        #expect(log.changes(after: 4)?.map(\.resourceVersion) == [5, 6, 7])
+        #expect(log.changes(after: 3) == nil)
+    }
+
+    @Test func theSustainedSpeedLetsQuietSecondsWinBackBusyOnes() {
+        // 5 ms per virtual second: speed 200 exactly, a little more over 1,000 seconds with 1 s of slack.
+        let steady = ClockBudget.sustainedSpeed(wallSeconds: Array(repeating: 0.005, count: 1000), lag: 1)
+        #expect(abs(steady - 200.2) < 0.01)
+        // One busy second among quiet ones: 30 ms may put it 2 virtual s behind at speed 100.
+        var one = Array(repeating: 0.001, count: 100)
+        one[50] = 0.03
+        #expect(abs(ClockBudget.sustainedSpeed(wallSeconds: one, lag: 2) - 100) < 0.01)
+        #expect(abs(ClockBudget.sustainedSpeed(wallSeconds: one, lag: 0.5) - 50) < 0.01)
+        // Three busy seconds in a row count together: 45 ms for 3 s with 2 s of slack is speed 111.1,
+        // lower than any single one of them allows (200).
+        var three = Array(repeating: 0.001, count: 100)
+        three[10] = 0.015; three[11] = 0.015; three[12] = 0.015
+        #expect(abs(ClockBudget.sustainedSpeed(wallSeconds: three, lag: 2) - 5.0 / 0.045) < 0.01)
+        #expect(ClockBudget.sustainedSpeed(wallSeconds: [], lag: 1) == .infinity)
+    }
+
+    @Test func theClockLoopSleepsOnlyWhenItIsAhead() {
+        let t0 = ContinuousClock.now
+        #expect(ClockBudget.nextTick(after: t0, period: .milliseconds(10), now: t0 + .milliseconds(5)) == t0 + .milliseconds(10))
+        #expect(ClockBudget.nextTick(after: t0, period: .milliseconds(10), now: t0 + .milliseconds(10)) == nil)
+        #expect(ClockBudget.nextTick(after: t0, period: .milliseconds(10), now: t0 + .milliseconds(25)) == nil)
+    }
+}
