@@ -187,6 +187,9 @@ final class APIState {
         return text
     }
 
+    /// When the next simulator event or timer is due (nil: nothing is scheduled).
+    var nextDue: SimTime? { [sim.nextEventTime, timers.nextTime].compactMap { $0 }.min() }
+
     /// Moves virtual time to `target`, handling every simulator event and timer on the way
     /// at its own time, and reconciling after each instant.
     func advance(to target: SimTime) {

@@ -94,16 +94,24 @@ public actor LivePlayground {
     /// period is followed by the next one at once (after letting waiting requests in): sleeping
     /// a whole period after a busy stretch would leave virtual time further behind each time.
     /// Short periods while busy matter on virtual machines, where a thread that sleeps long
-    /// comes back slowly: 5 ms ticks left the 10,000-pod rollout up to 8 virtual s behind at
-    /// `--speed 100` in some runs, 1 ms ticks less than 1 s.
+    /// comes back slowly: with 5 ms ticks the 10,000-pod rollout fell up to 8 virtual s behind at
+    /// `--speed 100` in some runs, with 1 ms ticks 1.4 s at worst. While nothing is due before a
+    /// later virtual time (a grace period, a slow pull) the loop sleeps until then, up to
+    /// `idlePeriod`.
     public nonisolated func followClock(period: Duration = .milliseconds(1), idlePeriod: Duration = .milliseconds(20),
                                         while running: @Sendable () async -> Bool = { true }) async {
         let clock = ContinuousClock()
         var tick = clock.now
         while !Task.isCancelled, await running() {
-            let idle = await catchUpAndReport()
-            // In manual time there is nothing to catch up with: look only for the end now and then.
-            let wait = speed == .manual ? .milliseconds(100) : idle ? idlePeriod : period
+            let due = await catchUpAndReport()
+            let wait: Duration
+            switch speed {
+            case .manual:
+                // Nothing to catch up with: look only for the end now and then.
+                wait = .milliseconds(100)
+            case .realtime(let factor):
+                wait = ClockBudget.wait(untilDue: due, speed: factor, busy: period, idle: idlePeriod)
+            }
             let now = clock.now
             if let next = ClockBudget.nextTick(after: tick, period: wait, now: now) {
                 tick = next
@@ -115,10 +123,12 @@ public actor LivePlayground {
         }
     }
 
-    /// Catches up with the clock; whether nothing is left to happen but periodic ticks.
-    func catchUpAndReport() -> Bool {
+    /// Catches up with the clock; then the virtual seconds until the next event or timer is
+    /// due, or nil when nothing is left to happen but periodic ticks.
+    func catchUpAndReport() -> Double? {
         catchUp()
-        return state.isIdle
+        if state.isIdle { return nil }
+        return state.nextDue.map { max(0, ($0 - state.now).seconds) } ?? 0
     }
 
     public func handle(_ request: APIRequest) -> LiveReply {
@@ -378,6 +388,15 @@ enum GoDuration {
 
 /// What a run of the simulation says about the `--speed` it can follow.
 public enum ClockBudget {
+    /// How long the clock loop sleeps: `busy` while something is due within it, as long as
+    /// the wait for the next due event (`untilDue` virtual seconds at `speed`) but at most
+    /// `idle`, and `idle` when nothing but periodic ticks is left (nil).
+    public static func wait(untilDue: Double?, speed: Double, busy: Duration, idle: Duration) -> Duration {
+        guard let untilDue else { return idle }
+        let wall = Duration.seconds(untilDue / speed)
+        return min(max(wall, busy), idle)
+    }
+
     /// When the clock loop catches up next: a period after the last tick, or nil (at once)
     /// when that time has passed already.
     public static func nextTick<I: InstantProtocol>(after tick: I, period: I.Duration, now: I) -> I? {
@@ -387,15 +406,18 @@ public enum ClockBudget {
 
     /// The highest speed at which a simulation whose virtual seconds took `wallSeconds` each
     /// (in order) stays within `lag` virtual seconds of the clock, working without pause while
-    /// behind (as ``LivePlayground/followClock(period:while:)`` does). At speed s, second i
-    /// falls behind by s·cᵢ − 1 and a quiet second wins back what is left of it, so the lag is
-    /// the largest sum of s·cᵢ − 1 over a run of consecutive seconds.
+    /// behind (as ``LivePlayground/followClock(period:idlePeriod:while:)`` does) and measured as
+    /// ``LivePlayground/worstLag`` is: the length of a catch-up times the speed. A second's work
+    /// may fall in one instant, so while it is worked on virtual time is s·cᵢ behind, on top of
+    /// what earlier seconds left; a second leaves s·cᵢ − 1 behind it (a quiet one wins back what
+    /// it does not need).
     public static func sustainedSpeed(wallSeconds: [Double], lag: Double) -> Double {
         func worstLag(_ s: Double) -> Double {
-            var run = 0.0, worst = 0.0
+            var carried = 0.0, worst = 0.0
             for c in wallSeconds {
-                run = max(0, run + s * c - 1)
-                worst = max(worst, run)
+                let peak = carried + s * c
+                worst = max(worst, peak)
+                carried = max(0, peak - 1)
             }
             return worst
         }

@@ -144,7 +144,7 @@ struct ObjectStore {
     }
 
     /// Changes after `resourceVersion`, or nil when the log no longer reaches back that far.
-    func changes(after resourceVersion: Int) -> [WatchEvent]? { log.changes(after: resourceVersion) }
+    func changes(after resourceVersion: Int) -> Slice<ChangeLog>? { log.changes(after: resourceVersion) }
 
     /// Every object in a canonical order (for the state dump replays compare).
     func all() -> [(resource: String, object: StoredObject)] {

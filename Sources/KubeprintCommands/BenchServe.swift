@@ -113,8 +113,11 @@ struct BenchServe: AsyncParsableCommand {
                            wall.seconds, virtual, virtual / max(wall.seconds, 1e-9)))
         console.out(String(format: "  busiest virtual second  %.1f ms wall (second %d; median %.1f ms, %d seconds over 10 ms)",
                            busiest * 1000, busiestAt, Percentiles(seconds).p50 * 1000, seconds.filter { $0 > 0.01 }.count))
-        console.out(String(format: "  keeps up to --speed %.0f with virtual time less than 1 s behind the clock, --speed %.0f less than 2 s",
-                           ClockBudget.sustainedSpeed(wallSeconds: seconds, lag: 1), ClockBudget.sustainedSpeed(wallSeconds: seconds, lag: 2)))
+        let within1 = ClockBudget.sustainedSpeed(wallSeconds: seconds, lag: 1), within2 = ClockBudget.sustainedSpeed(wallSeconds: seconds, lag: 2)
+        if within1.isFinite && within2.isFinite {
+            console.out(String(format: "  keeps up to --speed %.0f with virtual time less than 1 s behind the clock, --speed %.0f less than 2 s",
+                               within1, within2))
+        }
         console.out(String(format: "  all at once (--controller-qps 0)  %.2f s wall (create %.2f s) for %.1f s virtual: %.0f virtual s per wall s",
                            burstWall.seconds, burstCreate.seconds, burstVirtual, burstVirtual / max(burstWall.seconds, 1e-9)))
 

@@ -93,8 +93,10 @@ public struct SegmentedArray<Element>: RandomAccessCollection, MutableCollection
 
     @inlinable public mutating func append(_ element: Element) {
         if elements & (Self.chunkSize - 1) == 0 {
+            // The first chunk grows as an Array does (a small simulation needs no 1,024 slots);
+            // the later ones are whole from the start.
             var chunk: [Element] = []
-            chunk.reserveCapacity(Self.chunkSize)
+            if !chunks.isEmpty { chunk.reserveCapacity(Self.chunkSize) }
             chunks.append(chunk)
         }
         chunks[chunks.count - 1].append(element)
@@ -106,3 +108,6 @@ public struct SegmentedArray<Element>: RandomAccessCollection, MutableCollection
         chunks.reserveCapacity((n + Self.chunkSize - 1) >> Self.shift)
     }
 }
+
+extension ShardedDictionary: Sendable where Key: Sendable, Value: Sendable {}
+extension SegmentedArray: Sendable where Element: Sendable {}
