@@ -89,15 +89,16 @@ public actor LivePlayground {
     }
 
     /// Moves virtual time with the clock while `running` says so and the task is not cancelled:
-    /// catches up, then sleeps what is left of the period — `period` while something is going on,
-    /// `idlePeriod` when nothing is left but periodic ticks. A catch-up that took longer than the
-    /// period is followed by the next one at once (after letting waiting requests in): sleeping
-    /// a whole period after a busy stretch would leave virtual time further behind each time.
-    /// Short periods while busy matter on virtual machines, where a thread that sleeps long
-    /// comes back slowly: with 5 ms ticks the 10,000-pod rollout fell up to 8 virtual s behind at
-    /// `--speed 100` in some runs, with 1 ms ticks 1.4 s at worst. While nothing is due before a
-    /// later virtual time (a grace period, a slow pull) the loop sleeps until then, up to
-    /// `idlePeriod`.
+    /// catches up, then sleeps what is left of the wait ``ClockBudget/wait(untilDue:speed:busy:idle:)``
+    /// gives: `period` while something is due within it, until the next due event when that is
+    /// later (a grace period, a slow pull), at most `idlePeriod`, and `idlePeriod` when nothing
+    /// but periodic ticks is left. A catch-up that took longer than its wait is followed by the
+    /// next one at once (after letting waiting requests in): sleeping after a busy stretch would
+    /// leave virtual time further behind each time. Short waits while busy matter on virtual
+    /// machines, where a thread that sleeps long comes back slowly: with 5 ms ticks the
+    /// 10,000-pod rollout fell up to 8 virtual s behind at `--speed 100` in some runs, with 1 ms
+    /// ticks less than 2 s in the runs measured. Writes catch up again after they are applied
+    /// (``handle(_:)``), so new work never waits for the loop.
     public nonisolated func followClock(period: Duration = .milliseconds(1), idlePeriod: Duration = .milliseconds(20),
                                         while running: @Sendable () async -> Bool = { true }) async {
         let clock = ContinuousClock()
@@ -139,6 +140,10 @@ public actor LivePlayground {
         if case .response(let r) = reply {
             state.metrics.requests["\(request.method)|\(r.status)", default: 0] += 1
         }
+        // What the write handed the simulator (pods to schedule, to stop) is due now: run it
+        // before replying, so watchers see it without waiting for a clock loop that may be
+        // asleep until a later event.
+        if request.isMutation { catchUp() }
         return reply
     }
 
@@ -393,8 +398,11 @@ public enum ClockBudget {
     /// `idle`, and `idle` when nothing but periodic ticks is left (nil).
     public static func wait(untilDue: Double?, speed: Double, busy: Duration, idle: Duration) -> Duration {
         guard let untilDue else { return idle }
-        let wall = Duration.seconds(untilDue / speed)
-        return min(max(wall, busy), idle)
+        // In Double first: a tiny speed would make the wall time too large for a Duration.
+        let wall = untilDue / speed
+        let idleSeconds = Double(idle.components.seconds) + Double(idle.components.attoseconds) / 1e18
+        guard wall < idleSeconds else { return idle }
+        return max(.seconds(wall), busy)
     }
 
     /// When the clock loop catches up next: a period after the last tick, or nil (at once)

@@ -1,5 +1,5 @@
 import Foundation
-#if os(Linux)
+#if canImport(Glibc)
 import CMalloc
 #endif
 
@@ -13,11 +13,13 @@ public enum MemoryTuning {
     /// (a 4 MB pod Table) from the heap: setting any of these turns off glibc's adaptive
     /// threshold above which blocks are mapped and unmapped one by one, which would otherwise
     /// stay at 128 KB. The 10,000-pod rollout of `bench serve` runs about a sixth faster.
-    /// Settings given in the environment (`GLIBC_TUNABLES`, `MALLOC_*_`) are left alone.
+    /// Allocator settings given in the environment (`GLIBC_TUNABLES=glibc.malloc.…`,
+    /// `MALLOC_TRIM_THRESHOLD_`, `MALLOC_TOP_PAD_`, `MALLOC_MMAP_THRESHOLD_`) are left alone.
     public static func forLiveServer() {
-        #if os(Linux)
+        #if canImport(Glibc)
         let environment = ProcessInfo.processInfo.environment
-        if environment["GLIBC_TUNABLES"] != nil || environment.keys.contains(where: { $0.hasPrefix("MALLOC_") }) { return }
+        let own = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_THRESHOLD_"]
+        if own.contains(where: { environment[$0] != nil }) || environment["GLIBC_TUNABLES"]?.contains("glibc.malloc.") == true { return }
         _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
         _ = mallopt(M_TOP_PAD, 64 << 20)
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)

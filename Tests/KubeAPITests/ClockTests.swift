@@ -54,6 +54,8 @@ import Testing
         // Due in 0.5 virtual s at speed 100: 5 ms of the clock; in 10 s at speed 20, at most the idle period.
         #expect(ClockBudget.wait(untilDue: 0.5, speed: 100, busy: busy, idle: idle) == .milliseconds(5))
         #expect(ClockBudget.wait(untilDue: 10, speed: 20, busy: busy, idle: idle) == idle)
+        // A speed far below 1 makes no Duration too large to hold.
+        #expect(ClockBudget.wait(untilDue: 15, speed: 1e-20, busy: busy, idle: idle) == idle)
     }
 
     @Test func theClockLoopSleepsOnlyWhenItIsAhead() {
