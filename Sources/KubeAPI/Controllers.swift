@@ -429,12 +429,26 @@ extension APIState {
         let services = store.list(.services, namespace: ns).map(\.object).filter { $0.at("spec", "selector")?.object?.members.isEmpty == false }
         guard !services.isEmpty else { return }
         let pods = store.list(.pods, namespace: ns).map(\.object)
+        // Each pod's labels are read once, and pods are indexed by label pair, so a sync costs
+        // about services + pods rather than services × pods (400 Services over 400 pods).
+        let podLabels = pods.map(\.labels)
+        var podsByLabel: [LabelPair: [Int]] = [:]
+        for (i, labels) in podLabels.enumerated() {
+            for (key, value) in labels { podsByLabel[LabelPair(key: key, value: value), default: []].append(i) }
+        }
         for service in services {
             guard let selectorObject = service.at("spec", "selector")?.object, !selectorObject.members.isEmpty else { continue }
             let selector = LabelSelector(object: selectorObject)
             var ready: [JSONValue] = []
             var notReady: [JSONValue] = []
-            for pod in pods where selector.matches(pod.labels) {
+            let candidates: [Int]
+            if case .equals(let key, let value)? = selector.requirements.first {
+                candidates = podsByLabel[LabelPair(key: key, value: value)] ?? []
+            } else {
+                candidates = Array(pods.indices)
+            }
+            for i in candidates where selector.matches(podLabels[i]) {
+                let pod = pods[i]
                 guard let runtime = podRuntime[pod.uid], let node = runtime.node, let ip = pod.at("status", "podIP")?.string,
                       !runtime.deleting else { continue }
                 let address: JSONValue = .object(["ip": .string(ip), "nodeName": .string(node), "targetRef": .object([
@@ -466,6 +480,12 @@ extension APIState {
                 store.put(.endpoints, e, added: true)
             }
         }
+    }
+
+    /// A label's key and value, to index pods by label.
+    struct LabelPair: Hashable {
+        var key: String
+        var value: String
     }
 
     // MARK: Claims

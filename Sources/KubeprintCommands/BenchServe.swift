@@ -221,7 +221,7 @@ struct BenchServe: AsyncParsableCommand {
                                       environment: ["KUBECONFIG": options.kubeconfig ?? "", "KUBECTL": kubectl, "HOME": work.path])
         let took = clock.now - d0
         let rolled = result.components(separatedBy: "successfully rolled out").count - 1
-        console.out(String(format: "  deploy.sh, %d-node pipeline  %.1f s wall until every rollout succeeded (%d of %d rolled out, --speed 100)",
+        console.out(String(format: "  deploy.sh, %d-node pipeline  %.1f s wall from start to finish (%d of %d rollouts reported success, --speed 100)",
                            pipelineNodes, took.seconds, rolled, pipelineNodes + 1))
         await stopper2.stop()
         _ = try? await server2.value

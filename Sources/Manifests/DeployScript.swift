@@ -72,48 +72,101 @@ if [ -n "$namespace" ] && [ "$create_namespace" -eq 1 ]; then
     fi
 fi
 
-# Apply in dependency order.
+# Apply in dependency order, one kubectl call per kind of file (kubectl applies the files in
+# the order given).
 for pattern in 'namespace.yaml' 'pvc-*.yaml' '*service.yaml' '*deployment.yaml'; do
+    set --
     for file in deployments/$pattern; do
         [ -f "$file" ] || continue
-        kc apply -f "$file"
+        set -- "$@" -f "$file"
     done
+    [ $# -eq 0 ] || kc apply "$@"
 done
 
-# Wait for every Deployment to roll out.
+# Wait for every Deployment to roll out (--timeout applies to each one). kubectl waits for its
+# resources one after another (a fifth of a second each even when they are ready), so large
+# pipelines are waited for by up to 8 kubectl processes at once, each with a contiguous share.
+count=0
 for file in deployments/*deployment.yaml; do
-    [ -f "$file" ] || continue
-    name=$(sed -n 's/^  name: "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$file" | head -n 1)
-    echo "Waiting for deployment/$name"
-    kc rollout status "deployment/$name" --timeout="$timeout"
+    [ -f "$file" ] && count=$((count + 1))
 done
+if [ "$count" -gt 0 ]; then
+    echo "Waiting for $count deployment(s) to roll out"
+    share=$(((count + 7) / 8))
+    pids=""
+    set --
+    for file in deployments/*deployment.yaml; do
+        [ -f "$file" ] || continue
+        set -- "$@" -f "$file"
+        if [ $# -ge $((share * 2)) ]; then
+            kc rollout status "$@" --timeout="$timeout" &
+            pids="$pids $!"
+            set --
+        fi
+    done
+    if [ $# -gt 0 ]; then
+        kc rollout status "$@" --timeout="$timeout" &
+        pids="$pids $!"
+    fi
+    failed=0
+    for pid in $pids; do
+        wait "$pid" || failed=$((failed + 1))
+    done
+    if [ "$failed" -gt 0 ]; then
+        echo "deploy.sh: some Deployments did not roll out (see above); kubectl describe deployment NAME shows why" >&2
+        exit 1
+    fi
+fi
 
 # Record assigned NodePorts: each Service's first port is made equal to its NodePort (in the
 # cluster and in its manifest), so the orchestrator reaches a model at <service>:<port> inside
 # the cluster and <node>:<port> outside.
 orchestrator_port=""
 if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
-    tmp=dockerinfo.json.tmp
-    cp dockerinfo.json "$tmp"
-    for service in $(sed -n 's/.*"ip_address": "\([a-z0-9-]*\)".*/\1/p' dockerinfo.json); do
-        node_port=$(kc get service "$service" -o 'jsonpath={.spec.ports[0].nodePort}')
+    # One request for every Service's first NodePort, as "name port" lines, and of those the
+    # Services dockerinfo.json lists, in its order.
+    assigned=$(kc get services -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{.spec.ports[0].nodePort}{"\n"}{end}')
+    pairs=$(printf '%s\n' "$assigned" | awk '
+        NR == FNR { if ($2 ~ /^[0-9]+$/) port[$1] = $2; next }
+        match($0, /"ip_address": "[a-z0-9-]*"/) {
+            name = substr($0, RSTART + 15, RLENGTH - 16)
+            if ((name in port) && !(name in seen)) { seen[name] = 1; print name, port[name] }
+        }' - dockerinfo.json)
+    set --
+    while read -r service node_port; do
         [ -n "$node_port" ] || continue
         manifest=deployments/${service}_service.yaml
         if [ -f "$manifest" ]; then
-            # The manifest says so too, and is applied again (as the Graphene deployer does), so
-            # a later `kubectl apply -f deployments/` finds nothing to change.
-            awk -v p="$node_port" '!done && /^    port: [0-9]+$/ { print "    port: " p; done = 1; next } { print }' \
-                "$manifest" > "$manifest.next"
-            mv "$manifest.next" "$manifest"
-            kc apply -f "$manifest" >/dev/null
+            set -- "$@" "$manifest"
         else
             kc patch service "$service" --type=json \
                 -p "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": $node_port}]" >/dev/null
         fi
-        sed "/\"ip_address\": \"$service\"/s/\"port\": \"[0-9]*\"/\"port\": \"$node_port\"/" "$tmp" > "$tmp.next"
-        mv "$tmp.next" "$tmp"
-        [ "$service" = orchestrator ] && orchestrator_port=$node_port
-    done
+        if [ "$service" = orchestrator ]; then orchestrator_port=$node_port; fi
+    done <<PAIRS
+$pairs
+PAIRS
+    tmp=dockerinfo.json.tmp
+    printf '%s\n' "$pairs" | awk '
+        NR == FNR { if (NF == 2) port[$1] = $2; next }
+        match($0, /"ip_address": "[a-z0-9-]*"/) {
+            name = substr($0, RSTART + 15, RLENGTH - 16)
+            if (name in port) sub(/"port": "[0-9]*"/, "\"port\": \"" port[name] "\"")
+        }
+        { print }' - dockerinfo.json > "$tmp"
+    if [ $# -gt 0 ]; then
+        # The manifests say so too, and are applied again (as the Graphene deployer does), so a
+        # later `kubectl apply -f deployments/` finds nothing to change. One awk writes every
+        # manifest's new version beside it; each then replaces its manifest in one rename.
+        printf '%s\n' "$pairs" | awk '
+            NR == FNR { if (NF == 2) port["deployments/" $1 "_service.yaml"] = $2; next }
+            FNR == 1 { if (out != "") close(out); out = FILENAME ".next"; done = 0 }
+            !done && /^    port: [0-9]+$/ { print "    port: " port[FILENAME] > out; done = 1; next }
+            { print > out }' - "$@"
+        for manifest; do mv "$manifest.next" "$manifest"; done
+        for manifest; do shift; set -- "$@" -f "$manifest"; done
+    fi
+    [ $# -eq 0 ] || kc apply "$@" >/dev/null
     mv "$tmp" dockerinfo.json
     echo "Wrote the assigned NodePorts to dockerinfo.json and the Services' manifests in deployments/"
     echo "  (this folder now differs from what kubeprint convert writes; --no-node-ports leaves them as generated)"
