@@ -78,39 +78,67 @@ for pattern in 'namespace.yaml' 'pvc-*.yaml' '*service.yaml' '*deployment.yaml';
     [ $# -eq 0 ] || kc apply "$@"
 done
 
-# Wait for every Deployment to roll out (--timeout applies to each one). kubectl waits for its
-# resources one after another (a fifth of a second each even when they are ready), so large
-# pipelines are waited for by up to 8 kubectl processes at once, each with a contiguous share.
-count=0
+# Wait for every Deployment to roll out. One request lists the Deployments' rollout state; those
+# done are reported, and `kubectl rollout status` watches the first one still rolling out (up to
+# --timeout) before the state is listed again, so a pipeline whose Deployments are ready costs a
+# request or two, not one kubectl per Deployment (kubectl spends 0.2 s on each even when it is
+# ready). Each Deployment watched gets up to --timeout; the first that fails stops the script.
+# "done" follows kubectl rollout status: the spec observed, every replica updated and available,
+# no old replica left; a Progressing condition with reason ProgressDeadlineExceeded fails it.
+set --
 for file in deployments/*deployment.yaml; do
-    [ -f "$file" ] && count=$((count + 1))
+    [ -f "$file" ] || continue
+    set -- "$@" "$file"
 done
-if [ "$count" -gt 0 ]; then
-    echo "Waiting for $count deployment(s) to roll out"
-    share=$(((count + 7) / 8))
-    pids=""
-    set --
-    for file in deployments/*deployment.yaml; do
-        [ -f "$file" ] || continue
-        set -- "$@" -f "$file"
-        if [ $# -ge $((share * 2)) ]; then
-            kc rollout status "$@" --timeout="$timeout" &
-            pids="$pids $!"
-            set --
+total=$#
+pending=""
+if [ "$total" -gt 0 ]; then
+    # The Deployments' names, each file's first "  name:" (metadata.name), space-separated.
+    pending=$(awk 'FNR == 1 { found = 0 }
+        !found && /^  name: / {
+            sub(/\r$/, ""); sub(/[ \t]+#.*$/, ""); sub(/^  name: ["\047]?/, ""); sub(/["\047]?[ \t]*$/, "")
+            printf "%s ", $0; found = 1
+        }' "$@")
+    echo "Waiting for $total deployment(s) to roll out"
+    while [ -n "$pending" ]; do
+        state=$(kc get deployments -o 'jsonpath={range .items[*]}{.metadata.name}{","}{.metadata.generation}{","}{.status.observedGeneration}{","}{.spec.replicas}{","}{.status.replicas}{","}{.status.updatedReplicas}{","}{.status.availableReplicas}{","}{.status.conditions[?(@.type=="Progressing")].reason}{"\n"}{end}')
+        verdicts=$(printf '%s\n' "$state" | awk -F, -v pending="$pending" '
+            NF >= 8 {
+                if ($2 + 0 > $3 + 0) v = "pending"
+                else if ($8 == "ProgressDeadlineExceeded") v = "failed"
+                else if (($4 != "" && $6 + 0 < $4 + 0) || $5 + 0 > $6 + 0 || $7 + 0 < $6 + 0) v = "pending"
+                else v = "done"
+                verdict[$1] = v
+            }
+            END {
+                n = split(pending, names, " ")
+                for (i = 1; i <= n; i++) print names[i], ((names[i] in verdict) ? verdict[names[i]] : "missing")
+            }')
+        pending=""
+        first=""
+        while read -r name verdict; do
+            [ -n "$name" ] || continue
+            case $verdict in
+                done) echo "deployment \"$name\" successfully rolled out" ;;
+                failed)
+                    echo "deploy.sh: deployment \"$name\" exceeded its progress deadline; kubectl describe deployment $name shows why" >&2
+                    exit 1 ;;
+                missing)
+                    echo "deploy.sh: deployment \"$name\" (deployments/) is not in the cluster${namespace:+ in namespace $namespace}; was it applied to another namespace? (pass it with -n)" >&2
+                    exit 1 ;;
+                *)
+                    if [ -z "$first" ]; then first=$name; else pending="$pending$name "; fi ;;
+            esac
+        done <<VERDICTS
+$verdicts
+VERDICTS
+        if [ -n "$first" ]; then
+            if ! kc rollout status "deployment/$first" --timeout="$timeout" </dev/null; then
+                echo "deploy.sh: deployment \"$first\" did not roll out within $timeout; kubectl describe deployment $first shows why" >&2
+                exit 1
+            fi
         fi
     done
-    if [ $# -gt 0 ]; then
-        kc rollout status "$@" --timeout="$timeout" &
-        pids="$pids $!"
-    fi
-    failed=0
-    for pid in $pids; do
-        wait "$pid" || failed=$((failed + 1))
-    done
-    if [ "$failed" -gt 0 ]; then
-        echo "deploy.sh: some Deployments did not roll out (see above); kubectl describe deployment NAME shows why" >&2
-        exit 1
-    fi
 fi
 
 # Record assigned NodePorts: each Service's first port is made equal to its NodePort (in the
@@ -121,12 +149,31 @@ if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
     # One request for every Service's first NodePort, as "name port" lines, and of those the
     # Services dockerinfo.json lists, in its order.
     assigned=$(kc get services -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{.spec.ports[0].nodePort}{"\n"}{end}')
+    # A Service the cluster does not have is listed as "name -".
     pairs=$(printf '%s\n' "$assigned" | awk '
-        NR == FNR { if ($2 ~ /^[0-9]+$/) port[$1] = $2; next }
+        NR == FNR { if ($1 != "") { present[$1] = 1; if ($2 ~ /^[0-9]+$/) port[$1] = $2 }; next }
         match($0, /"ip_address": "[a-z0-9-]*"/) {
             name = substr($0, RSTART + 15, RLENGTH - 16)
-            if ((name in port) && !(name in seen)) { seen[name] = 1; print name, port[name] }
+            if (name in seen) next
+            seen[name] = 1
+            if (name in port) print name, port[name]
+            else if (!(name in present)) print name, "-"
         }' - dockerinfo.json)
+    missing=0
+    while read -r service node_port; do
+        if [ "$node_port" = - ]; then
+            echo "deploy.sh: dockerinfo.json lists Service '$service', which the cluster does not have${namespace:+ in namespace $namespace}; apply deployments/ there first (or pass the namespace with -n)" >&2
+            missing=1
+        fi
+    done <<PAIRS
+$pairs
+PAIRS
+    [ "$missing" -eq 0 ] || exit 1
+    # Services and manifests are rewritten from here on: no temporary file is left behind, and a
+    # run that stops half-way is repaired by running the script again.
+    trap 'rm -f dockerinfo.json.tmp deployments/*_service.yaml.next' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     set --
     while read -r service node_port; do
         [ -n "$node_port" ] || continue
@@ -135,7 +182,7 @@ if [ "$node_ports" -eq 1 ] && [ -f dockerinfo.json ]; then
             set -- "$@" "$manifest"
         else
             kc patch service "$service" --type=json \
-                -p "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": $node_port}]" >/dev/null
+                -p "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": $node_port}]" >/dev/null </dev/null
         fi
         if [ "$service" = orchestrator ]; then orchestrator_port=$node_port; fi
     done <<PAIRS
@@ -143,7 +190,7 @@ $pairs
 PAIRS
     tmp=dockerinfo.json.tmp
     printf '%s\n' "$pairs" | awk '
-        NR == FNR { if (NF == 2) port[$1] = $2; next }
+        NR == FNR { if (NF == 2 && $2 != "-") port[$1] = $2; next }
         match($0, /"ip_address": "[a-z0-9-]*"/) {
             name = substr($0, RSTART + 15, RLENGTH - 16)
             if (name in port) sub(/"port": "[0-9]*"/, "\"port\": \"" port[name] "\"")
@@ -154,15 +201,15 @@ PAIRS
         # later `kubectl apply -f deployments/` finds nothing to change. One awk writes every
         # manifest's new version beside it; each then replaces its manifest in one rename.
         printf '%s\n' "$pairs" | awk '
-            NR == FNR { if (NF == 2) port["deployments/" $1 "_service.yaml"] = $2; next }
+            NR == FNR { if (NF == 2 && $2 != "-") port["deployments/" $1 "_service.yaml"] = $2; next }
             FNR == 1 { if (out != "") close(out); out = FILENAME ".next"; done = 0 }
             !done && /^    port: [0-9]+$/ { print "    port: " port[FILENAME] > out; done = 1; next }
             { print > out }' - "$@"
         for manifest; do mv "$manifest.next" "$manifest"; done
         for manifest; do shift; set -- "$@" -f "$manifest"; done
     fi
-    [ $# -eq 0 ] || kc apply "$@" >/dev/null
     mv "$tmp" dockerinfo.json
+    [ $# -eq 0 ] || kc apply "$@" >/dev/null
     echo "Wrote the assigned NodePorts to dockerinfo.json and the Services' manifests in deployments/"
     echo "  (this folder now differs from what kubeprint convert writes; --no-node-ports leaves them as generated)"
 fi
