@@ -114,6 +114,17 @@ struct DeployScriptTests {
         _ = try JSONSerialization.jsonObject(with: Data(dockerinfo.utf8))
     }
 
+    /// The Deployments of the news-training sample's solution.
+    static let newsDeployments = ["news-classifier1", "newstrainer1", "orchestrator", "tensorboard1"]
+
+    /// The news-training sample converted into root/solution.
+    func newsSolution(in root: URL) throws -> URL {
+        let out = root.appendingPathComponent("solution")
+        let convert = try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        return out
+    }
+
     func writeFakeKubectl(in root: URL) throws -> URL {
         let kubectl = root.appendingPathComponent("kubectl")
         try Self.fakeKubectl.write(to: kubectl, atomically: true, encoding: .utf8)
@@ -160,15 +171,14 @@ struct DeployScriptTests {
     func failedRollout() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
-        let out = root.appendingPathComponent("solution")
-        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path]).status == 0)
+        let out = try newsSolution(in: root)
         let before = try Fixtures.text(out.appendingPathComponent("dockerinfo.json"))
         let ports = root.appendingPathComponent("ports")
         try "orchestrator 30100\n".write(to: ports, atomically: true, encoding: .utf8)
         let log = root.appendingPathComponent("log")
         // Deployments just created: no status yet.
         let state = root.appendingPathComponent("deployments")
-        try ["news-classifier1", "newstrainer1", "orchestrator", "tensorboard1"].map { "\($0),1,,1,,,,\n" }.joined()
+        try Self.newsDeployments.map { "\($0),1,,1,,,,\n" }.joined()
             .write(to: state, atomically: true, encoding: .utf8)
         let r = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [out.appendingPathComponent("deploy.sh").path, "-n", "demo"],
                                environment: ["KUBECTL": try writeFakeKubectl(in: root).path, "KUBECTL_LOG": log.path,
@@ -188,8 +198,7 @@ struct DeployScriptTests {
     func deadlineAndMissingService() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
-        let out = root.appendingPathComponent("solution")
-        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path]).status == 0)
+        let out = try newsSolution(in: root)
         let kubectl = try writeFakeKubectl(in: root)
         let log = root.appendingPathComponent("log")
         let ports = root.appendingPathComponent("ports")
@@ -212,7 +221,7 @@ struct DeployScriptTests {
         #expect(try !Fixtures.text(log).contains(" rollout status "))
 
         // Every Deployment rolled out, but the cluster has no Service newstrainer1.
-        try ["news-classifier1", "newstrainer1", "orchestrator", "tensorboard1"].map { "\($0),1,1,1,1,1,1,\n" }.joined()
+        try Self.newsDeployments.map { "\($0),1,1,1,1,1,1,\n" }.joined()
             .write(to: state, atomically: true, encoding: .utf8)
         try "tensorboard1 30001\nnews-classifier1 30003\norchestrator 30100\n".write(to: ports, atomically: true, encoding: .utf8)
         let missing = try run()
@@ -229,8 +238,7 @@ struct DeployScriptTests {
     func verdictsAndCleanup() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
-        let out = root.appendingPathComponent("solution")
-        #expect(try Binary.kubeprint(["convert", Fixtures.blueprint("news-training-sharedfolder.json").path, "-o", out.path]).status == 0)
+        let out = try newsSolution(in: root)
         // An edited manifest: a quoted name with a comment, CRLF line ends.
         let edited = out.appendingPathComponent("deployments/tensorboard1_deployment.yaml")
         let text = try Fixtures.text(edited).replacingOccurrences(of: "\n  name: tensorboard1\n", with: "\n  name: \"tensorboard1\" # the UI\n")
@@ -250,7 +258,7 @@ struct DeployScriptTests {
         try "news-classifier1,3,3,1,2,1,1,ReplicaSetUpdated\nnewstrainer1,2,2,0,0,0,0,NewReplicaSetAvailable\n"
             .appending("orchestrator,4,3,1,1,1,0,ProgressDeadlineExceeded\ntensorboard1,1,,1,,,,\n")
             .write(to: root.appendingPathComponent("deployments.1"), atomically: true, encoding: .utf8)
-        try ["news-classifier1", "newstrainer1", "orchestrator", "tensorboard1"].map { "\($0),4,4,1,1,1,1,NewReplicaSetAvailable\n" }.joined()
+        try Self.newsDeployments.map { "\($0),4,4,1,1,1,1,NewReplicaSetAvailable\n" }.joined()
             .write(to: state, atomically: true, encoding: .utf8)
         func run(_ extra: [String: String] = [:]) throws -> Binary.Result {
             try? FileManager.default.removeItem(at: log)
@@ -279,7 +287,7 @@ struct DeployScriptTests {
 
         // The Services' re-apply fails after the manifests were rewritten: the folder agrees with
         // itself (a second run repairs the cluster) and no temporary file is left.
-        try ["news-classifier1", "newstrainer1", "orchestrator", "tensorboard1"].map { "\($0),1,1,1,1,1,1,\n" }.joined()
+        try Self.newsDeployments.map { "\($0),1,1,1,1,1,1,\n" }.joined()
             .write(to: state, atomically: true, encoding: .utf8)
         try "tensorboard1 30011\nnewstrainer1 30012\nnews-classifier1 30013\norchestrator 30110\n".write(to: ports, atomically: true, encoding: .utf8)
         let failed = try run(["KUBECTL_FAIL_REAPPLY": "1"])
