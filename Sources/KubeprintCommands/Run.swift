@@ -36,8 +36,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The playground's URL (default: the server of --kubeconfig).", valueName: "url"))
     var server: String?
 
-    @Option(help: ArgumentHelp("The kubeconfig kubeprint serve wrote.", valueName: "file"))
-    var kubeconfig = "playground.kubeconfig"
+    @Option(help: ArgumentHelp("The kubeconfig kubeprint serve wrote (default: the first file of $KUBECONFIG, as kubectl reads, else playground.kubeconfig).", valueName: "file"))
+    var kubeconfig: String?
 
     @Option(parsing: .unconditional, help: "Pipeline runs to send.")
     var runs = 100
@@ -151,12 +151,22 @@ struct Run: AsyncParsableCommand {
         }
     }
 
+    /// The kubeconfig to read: --kubeconfig, else the first file of KUBECONFIG (kubectl's
+    /// variable, a list separated by ':'), else playground.kubeconfig in the current folder.
+    static func kubeconfigPath(option: String?, environment: [String: String]) -> String {
+        if let option { return option }
+        if let first = environment["KUBECONFIG"]?.split(separator: ":").first, !first.isEmpty { return String(first) }
+        return "playground.kubeconfig"
+    }
+
     /// `--server`, or the server of the kubeconfig.
     func serverURL() throws -> String {
         if let server { return server.hasSuffix("/") ? String(server.dropLast()) : server }
+        let kubeconfig = Self.kubeconfigPath(option: kubeconfig, environment: ProcessInfo.processInfo.environment)
         guard let text = try? String(contentsOfFile: kubeconfig, encoding: .utf8) else {
             throw CommandFailure("no --server given and cannot read the kubeconfig '\(kubeconfig)'",
-                                 hint: "start the playground with `kubeprint serve` in this folder, or give --server http://HOST:PORT")
+                                 hint: "start the playground with `kubeprint serve` in this folder (it writes playground.kubeconfig), "
+                                     + "or give --kubeconfig FILE (the one serve wrote) or --server http://HOST:PORT")
         }
         guard let doc = try? YAMLParser().parseSingle(text), let server = doc.root["clusters"]?.sequence?.first?["cluster"]?["server"]?.string else {
             throw CommandFailure("the kubeconfig '\(kubeconfig)' names no cluster server", hint: "give --server http://HOST:PORT")

@@ -21,7 +21,7 @@ Options:
   -n, --namespace NAME   deploy into NAME (default: the kubeconfig's current namespace)
   --create-namespace     create the namespace first when it does not exist
   --timeout DURATION     how long to wait for each rollout (default: 300s)
-  --no-node-ports        leave dockerinfo.json and the Service ports as generated
+  --no-node-ports        leave dockerinfo.json and the Service ports as they are
   -h, --help             show this help
 
 Environment:
@@ -30,6 +30,7 @@ USAGE
 }
 
 namespace=""
+namespace_given=0
 create_namespace=0
 timeout=300s
 node_ports=1
@@ -39,8 +40,8 @@ while [ $# -gt 0 ]; do
     case $1 in
         -n|--namespace)
             [ $# -ge 2 ] || { echo "deploy.sh: $1 needs a namespace name" >&2; exit 2; }
-            namespace=$2; shift 2 ;;
-        --namespace=*) namespace=${1#--namespace=}; shift ;;
+            namespace=$2; namespace_given=1; shift 2 ;;
+        --namespace=*) namespace=${1#--namespace=}; namespace_given=1; shift ;;
         --create-namespace) create_namespace=1; shift ;;
         --timeout)
             [ $# -ge 2 ] || { echo "deploy.sh: --timeout needs a duration such as 300s" >&2; exit 2; }
@@ -51,9 +52,18 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+if [ "$namespace_given" -eq 1 ] && [ -z "$namespace" ]; then
+    echo "deploy.sh: -n needs a namespace name (leave -n out to use the kubeconfig's current namespace)" >&2
+    exit 2
+fi
 case $namespace in
-    *[!a-z0-9-]*) echo "deploy.sh: '$namespace' is not a valid namespace name (lower-case letters, digits and '-')" >&2; exit 2 ;;
+    *[!a-z0-9-]*|-*|*-) namespace_ok=0 ;;
+    *) namespace_ok=1 ;;
 esac
+if [ "$namespace_ok" -eq 0 ] || [ ${#namespace} -gt 63 ]; then
+    echo "deploy.sh: '$namespace' is not a valid namespace name (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)" >&2
+    exit 2
+fi
 
 cd "$(dirname "$0")"
 if ! command -v "$kubectl_cmd" >/dev/null 2>&1; then
@@ -69,6 +79,16 @@ if [ -n "$namespace" ] && [ "$create_namespace" -eq 1 ]; then
     if ! "$kubectl_cmd" get namespace "$namespace" >/dev/null 2>&1; then
         echo "Creating namespace $namespace"
         "$kubectl_cmd" create namespace "$namespace"
+    fi
+elif [ -n "$namespace" ] && [ ! -f deployments/namespace.yaml ]; then
+    # A namespace that does not exist is said so, with the fix (other failures, such as an
+    # unreachable cluster, show as the first apply's error).
+    if ! probe=$("$kubectl_cmd" get namespace "$namespace" 2>&1 >/dev/null); then
+        case $probe in
+            *NotFound*|*"not found"*)
+                echo "deploy.sh: namespace '$namespace' does not exist; run again with --create-namespace to create it" >&2
+                exit 1 ;;
+        esac
     fi
 fi
 
@@ -213,10 +233,15 @@ PAIRS
         for manifest; do mv "$manifest.next" "$manifest"; done
         for manifest; do shift; set -- "$@" -f "$manifest"; done
     fi
-    mv "$tmp" dockerinfo.json
+    if cmp -s "$tmp" dockerinfo.json; then
+        rm -f "$tmp"
+        echo "dockerinfo.json already holds the assigned NodePorts"
+    else
+        mv "$tmp" dockerinfo.json
+        echo "Wrote the assigned NodePorts to dockerinfo.json and the Services' manifests in deployments/"
+        echo "  (this folder now differs from what kubeprint convert writes; --no-node-ports leaves it as it is)"
+    fi
     [ $# -eq 0 ] || kc apply "$@" >/dev/null
-    echo "Wrote the assigned NodePorts to dockerinfo.json and the Services' manifests in deployments/"
-    echo "  (this folder now differs from what kubeprint convert writes; --no-node-ports leaves them as generated)"
 fi
 
 if [ -f deployments/orchestrator_service.yaml ]; then

@@ -29,7 +29,7 @@ struct DeployScriptTests {
             *"get services -o jsonpath="*nodePort*) cat "$KUBECTL_PORTS" ;;
             *"get service"*nodePort*) grep "^$service " "$KUBECTL_PORTS" | cut -d' ' -f2 ;;
             *"get nodes"*) echo 10.1.2.3 ;;
-            "get namespace "*) exit 1 ;;
+            "get namespace "*) [ -z "${KUBECTL_NO_NAMESPACE:-}" ] || echo "Error from server (NotFound): namespaces \"$3\" not found" >&2; exit 1 ;;
         esac
         exit 0
         """#
@@ -112,6 +112,17 @@ struct DeployScriptTests {
         #expect(dockerinfo.contains("{\"container_name\": \"orchestrator\", \"ip_address\": \"orchestrator\", \"port\": \"30100\"}"))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("dockerinfo.json.tmp").path))
         _ = try JSONSerialization.jsonObject(with: Data(dockerinfo.utf8))
+        #expect(r.stdout.contains("Wrote the assigned NodePorts to dockerinfo.json"))
+
+        // Again, with the same NodePorts: nothing to write, and said so.
+        let again = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [out.appendingPathComponent("deploy.sh").path, "-n", "demo"],
+                                   environment: ["KUBECTL": kubectl.path, "KUBECTL_LOG": log.path, "KUBECTL_PORTS": ports.path,
+                                                 "KUBECTL_DEPLOYMENTS": state.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("dockerinfo.json already holds the assigned NodePorts"))
+        #expect(!again.stdout.contains("Wrote the assigned NodePorts"))
+        #expect(try Fixtures.text(out.appendingPathComponent("dockerinfo.json")) == dockerinfo)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("dockerinfo.json.tmp").path))
     }
 
     /// The Deployments of the news-training sample's solution.
@@ -319,9 +330,28 @@ struct DeployScriptTests {
         let out = root.appendingPathComponent("solution")
         _ = try Binary.kubeprint(["convert", Fixtures.blueprint("sudoku-tutorial.json").path, "-o", out.path])
         let script = out.appendingPathComponent("deploy.sh").path
-        let badNamespace = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script, "-n", "Bad_NS"])
-        #expect(badNamespace.status == 2)
-        #expect(badNamespace.stderr.contains("not a valid namespace name"))
+        for bad in ["Bad_NS", "-bad-", "abc-", String(repeating: "a", count: 64)] {
+            let badNamespace = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script, "-n", bad])
+            #expect(badNamespace.status == 2, "\(bad)")
+            #expect(badNamespace.stderr.contains("'\(bad)' is not a valid namespace name"), "\(bad): \(badNamespace.stderr)")
+        }
+        // 63 characters is allowed: the script gets as far as looking for kubectl.
+        let longest = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script, "-n", String(repeating: "a", count: 63)],
+                                     environment: ["KUBECTL": "/nonexistent/kubectl"])
+        #expect(longest.status == 1 && longest.stderr.contains("'/nonexistent/kubectl' not found"), "\(longest.stderr)")
+        for empty in [["-n", ""], ["--namespace="]] {
+            let none = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script] + empty)
+            #expect(none.status == 2)
+            #expect(none.stderr.contains("-n needs a namespace name"))
+        }
+        // A namespace that does not exist, without --create-namespace: said so, with the fix.
+        let kubectl = try writeFakeKubectl(in: root)
+        let log = root.appendingPathComponent("log")
+        let absent = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script, "-n", "nosuchns"],
+                                    environment: ["KUBECTL": kubectl.path, "KUBECTL_LOG": log.path, "KUBECTL_NO_NAMESPACE": "1"])
+        #expect(absent.status == 1)
+        #expect(absent.stderr.contains("namespace 'nosuchns' does not exist; run again with --create-namespace"))
+        #expect(try Fixtures.text(log) == "get namespace nosuchns\n")
         let noKubectl = try Binary.run(URL(fileURLWithPath: "/bin/sh"), [script], environment: ["KUBECTL": "/nonexistent/kubectl"])
         #expect(noKubectl.status == 1)
         #expect(noKubectl.stderr.contains("not found"))

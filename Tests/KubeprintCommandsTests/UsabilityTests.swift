@@ -216,4 +216,21 @@ struct UsabilityTests {
         let log = Self.parseCSV(try String(contentsOfFile: events, encoding: .utf8))
         #expect(log.dropFirst().allSatisfy { $0.count == 9 && Double($0[0]) != nil })
     }
+
+    @Test("run: the kubeconfig is --kubeconfig, else $KUBECONFIG's first file, else playground.kubeconfig; a missing one says how to fix it")
+    func runKubeconfig() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(root) }
+        let fromEnvironment = root.appendingPathComponent("env.kubeconfig").path
+        let viaVariable = try Binary.kubeprint(["run", root.path, "-n", "news"],
+                                               environment: ["KUBECONFIG": fromEnvironment + ":/elsewhere/config"], currentDirectory: root)
+        #expect(viaVariable.status == 1)
+        #expect(viaVariable.stderr.contains("cannot read the kubeconfig '\(fromEnvironment)'"), "\(viaVariable.stderr)")
+        #expect(viaVariable.stderr.contains("--kubeconfig FILE"))
+        let viaOption = try Binary.kubeprint(["run", root.path, "-n", "news", "--kubeconfig", "given.kubeconfig"],
+                                             environment: ["KUBECONFIG": fromEnvironment], currentDirectory: root)
+        #expect(viaOption.stderr.contains("cannot read the kubeconfig 'given.kubeconfig'"), "\(viaOption.stderr)")
+        let neither = try Binary.kubeprint(["run", root.path, "-n", "news"], environment: ["KUBECONFIG": ""], currentDirectory: root)
+        #expect(neither.stderr.contains("cannot read the kubeconfig 'playground.kubeconfig'"), "\(neither.stderr)")
+    }
 }

@@ -177,5 +177,10 @@ struct SolutionBundleTests {
         #expect(protos.missing.map(\.node) == ["news-classifier1"])
         let bundle = try Self.bundle(protos: protos)
         #expect(bundle.file("microservice/tensorboard1.proto")?.text == "syntax = \"proto3\";\n")
+        // README.txt says what microservice/ holds, or, without protos, how to get them.
+        #expect(bundle.file("README.txt")?.text.contains("microservice/ holds the models' protobuf definitions") == true)
+        let without = try Self.bundle(protos: ProtoCollection())
+        #expect(without.file("README.txt")?.text.contains("kubeprint convert --protos DIR adds") == true)
+        #expect(without.file("README.txt")?.text.contains("microservice/ holds") == false)
     }
 }
