@@ -31,19 +31,72 @@ struct BenchFaaS: AsyncParsableCommand {
 
     init() {}
 
-    var counts: [Int] { requests.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var plan: FaaSBenchPlan { FaaSBenchPlan(requests: requests, seed: seed, compatibility: compatibility) }
 
     func validate() throws {
-        let parts = requests.split(separator: ",", omittingEmptySubsequences: false)
-        guard !parts.isEmpty, counts.count == parts.count, counts.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--requests needs positive counts, e.g. 100000,1000000, not '\(requests)'")
-        }
-        guard Compatibility(rawValue: compatibility) != nil else {
-            throw ValidationError("--compatibility is one of \(Compatibility.allCases.map(\.rawValue).joined(separator: ", ")), not '\(compatibility)'")
-        }
+        if let problem = plan.problem { throw ValidationError(problem) }
     }
 
     func run() async throws {
+        try plan.run()
+    }
+}
+
+/// What `bench faas` runs, apart from its command line: so the side-by-side runs against other
+/// simulators, which time the whole process, can start it without ArgumentParser (see
+/// `Kubeprint.benchFaaSFastPath`).
+struct FaaSBenchPlan: Equatable {
+    var requests = "100000,1000000"
+    var seed: UInt64 = 1
+    var compatibility = Compatibility.faasSim.rawValue
+
+    var counts: [Int] { requests.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    /// What is wrong with the options, as `validate` reports it; `nil` when they are fine.
+    var problem: String? {
+        let parts = requests.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, counts.count == parts.count, counts.allSatisfy({ $0 > 0 }) else {
+            return "--requests needs positive counts, e.g. 100000,1000000, not '\(requests)'"
+        }
+        guard Compatibility(rawValue: compatibility) != nil else {
+            return "--compatibility is one of \(Compatibility.allCases.map(\.rawValue).joined(separator: ", ")), not '\(compatibility)'"
+        }
+        return nil
+    }
+
+    /// The options after `bench faas` when they are exactly `--requests`, `--seed` and
+    /// `--compatibility`, each at most once, as `--name value` or `--name=value`, and valid;
+    /// `nil` for anything else (help, a bad or unknown option), which ArgumentParser then
+    /// parses for its usual message.
+    static func parse(_ arguments: [String]) -> FaaSBenchPlan? {
+        var plan = FaaSBenchPlan()
+        var seen: Set<String> = []
+        var i = 0
+        while i < arguments.count {
+            var name = arguments[i], value: String
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else {
+                guard i + 1 < arguments.count else { return nil }
+                i += 1
+                value = arguments[i]
+            }
+            guard seen.insert(name).inserted else { return nil }
+            switch name {
+            case "--requests": plan.requests = value
+            case "--seed":
+                guard let seed = UInt64(value) else { return nil }
+                plan.seed = seed
+            case "--compatibility": plan.compatibility = value
+            default: return nil
+            }
+            i += 1
+        }
+        return plan.problem == nil ? plan : nil
+    }
+
+    func run() throws {
         let console = Console()
         for count in counts {
             // faas-sim's shapes: 100k → 100 nodes, 10 functions, 500 req/s; 1M → 1000, 100, 5000.
