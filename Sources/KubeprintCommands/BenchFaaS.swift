@@ -111,8 +111,8 @@ struct FaaSBenchPlan: Equatable {
             sim.run()
             let wall = clock.now - start
             let seconds = wall.seconds
-            guard let s = sim.faasSummary() else { continue }
-            let replicas = s.functions.reduce(0) { $0 + $1.finalReplicas }
+            guard let s = sim.faasTotals() else { continue }
+            let replicas = s.finalReplicas
             console.out("bench faas: \(nodes) nodes, \(functions) functions, \(count) requests at \(Int(rate)) req/s: "
                         + "wall \((seconds * 1000).fixed(0)) ms (\((Double(count) / seconds).fixed(0)) requests/s), "
                         + "\(sim.eventsProcessed) events, simulated \(sim.now.seconds.fixed(1)) s, completed \(s.completed), failed \(s.failed), "

@@ -86,6 +86,10 @@ struct RobustnessTests {
                 #expect(f.completed + f.failed == f.requests, "case \(case_) \(f.name): \(f.requests) requests, \(f.completed) completed, \(f.failed) failed")
                 #expect(f.latency.count == f.completed)
             }
+            // The totals benchmarks print are the summary's.
+            let totals = try #require(sim.faasTotals())
+            #expect(totals.completed == s.completed && totals.failed == s.failed && totals.latency == s.latency, "case \(case_)")
+            #expect(totals.finalReplicas == s.functions.reduce(0) { $0 + $1.finalReplicas } && totals.scalingDecisions == s.scalingDecisions)
             #expect(sim.utilizationTimeline.allSatisfy { $0.max <= 1 && $0.mean >= 0 }, "case \(case_)")
             #expect(sim.replicaTimeline.allSatisfy { $0.ready <= $0.replicas && $0.replicas >= 0 }, "case \(case_)")
             #expect(s.energyJoules >= 0)

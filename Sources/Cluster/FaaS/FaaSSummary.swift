@@ -51,7 +51,35 @@ public struct FaaSSummary: Hashable, Sendable {
     public var scalingDecisions: Int
 }
 
+/// What a benchmark prints of a FaaS run: the same counts and overall latency as
+/// `FaaSSummary`, without its per-function distributions, usage, cost and energy (over half
+/// of the summary's work on faas-sim's 100k benchmark).
+public struct FaaSTotals: Hashable, Sendable {
+    public var completed: Int
+    public var failed: Int
+    /// Over every completed request, as `FaaSSummary.latency`.
+    public var latency: Percentiles
+    /// Replicas of all functions at the end.
+    public var finalReplicas: Int
+    public var scalingDecisions: Int
+}
+
 extension ClusterSimulator {
+    /// `faasSummary()`'s totals alone; `nil` when the scenario has no functions.
+    public func faasTotals() -> FaaSTotals? {
+        guard !faas.functions.isEmpty else { return nil }
+        var all = Percentiles.Accumulator(capacity: faas.functions.reduce(0) { $0 + $1.samples.count })
+        var completed = 0, failed = 0, replicas = 0
+        for fn in faas.functions {
+            for sample in fn.samples { all.add(sample.total) }
+            completed += fn.completed
+            failed += fn.failures.values.reduce(0, +)
+            replicas += fn.replicas.count
+        }
+        return FaaSTotals(completed: completed, failed: failed, latency: all.percentiles, finalReplicas: replicas,
+                          scalingDecisions: faas.scalingLog.count)
+    }
+
     /// The FaaS part of the run's results; `nil` when the scenario has no functions.
     public func faasSummary() -> FaaSSummary? {
         guard !faas.functions.isEmpty else { return nil }
