@@ -50,7 +50,7 @@ extension Kubeprint {
     /// `bench faas` with nothing but its own options, recognised without ArgumentParser: its
     /// process time is what side-by-side runs against other simulators measure, and parsing
     /// through ArgumentParser (reflection over the command's options, type look-ups by name,
-    /// conformance scans of the whole binary) was a third of a one-request run's 8 ms. `nil`
+    /// conformance scans of the whole binary) took a one-request run from 8–9 ms to 12–16 ms. `nil`
     /// for any other command line, and for one it does not accept (help, a bad option), which
     /// the whole tree then parses for its usual message.
     static func benchFaaSFastPath(_ arguments: [String]?) -> FaaSBenchPlan? {

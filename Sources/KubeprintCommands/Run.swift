@@ -36,7 +36,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The playground's URL (default: the server of --kubeconfig).", valueName: "url"))
     var server: String?
 
-    @Option(help: ArgumentHelp("The kubeconfig kubeprint serve wrote (default: the first file of $KUBECONFIG, as kubectl reads, else playground.kubeconfig).", valueName: "file"))
+    @Option(help: ArgumentHelp("The kubeconfig kubeprint serve wrote (default: playground.kubeconfig in the current folder when it is there, else the first file of $KUBECONFIG that exists).", valueName: "file"))
     var kubeconfig: String?
 
     @Option(parsing: .unconditional, help: "Pipeline runs to send.")
@@ -151,25 +151,44 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// The kubeconfig to read: --kubeconfig, else the first file of KUBECONFIG (kubectl's
-    /// variable, a list separated by ':'), else playground.kubeconfig in the current folder.
-    static func kubeconfigPath(option: String?, environment: [String: String]) -> String {
-        if let option { return option }
-        if let first = environment["KUBECONFIG"]?.split(separator: ":").first, !first.isEmpty { return String(first) }
-        return "playground.kubeconfig"
+    /// The kubeconfig to read, and where that choice came from: --kubeconfig; else
+    /// playground.kubeconfig in the current folder when it is there (what serve writes); else
+    /// the first file of KUBECONFIG (kubectl's variable, a ':'-separated list) that exists;
+    /// else playground.kubeconfig, for the error message.
+    static func kubeconfigPath(option: String?, environment: [String: String],
+                               exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> (path: String, source: String) {
+        if let option { return (option, "--kubeconfig") }
+        if exists("playground.kubeconfig") { return ("playground.kubeconfig", "the current folder") }
+        let listed = (environment["KUBECONFIG"] ?? "").split(separator: ":").map(String.init)
+        if let first = listed.first(where: exists) { return (first, "$KUBECONFIG") }
+        return ("playground.kubeconfig", "the current folder")
+    }
+
+    /// The server of a kubeconfig's current context (kubectl's choice), else of its first cluster.
+    static func server(ofKubeconfig text: String) -> String? {
+        guard let root = (try? YAMLParser().parseSingle(text))?.root else { return nil }
+        let clusters = root["clusters"]?.sequence ?? []
+        if let current = root["current-context"]?.string,
+           let context = root["contexts"]?.sequence?.first(where: { $0["name"]?.string == current }),
+           let clusterName = context["context"]?["cluster"]?.string,
+           let cluster = clusters.first(where: { $0["name"]?.string == clusterName }),
+           let server = cluster["cluster"]?["server"]?.string {
+            return server
+        }
+        return clusters.first?["cluster"]?["server"]?.string
     }
 
     /// `--server`, or the server of the kubeconfig.
     func serverURL() throws -> String {
         if let server { return server.hasSuffix("/") ? String(server.dropLast()) : server }
-        let kubeconfig = Self.kubeconfigPath(option: kubeconfig, environment: ProcessInfo.processInfo.environment)
+        let (kubeconfig, source) = Self.kubeconfigPath(option: kubeconfig, environment: ProcessInfo.processInfo.environment)
         guard let text = try? String(contentsOfFile: kubeconfig, encoding: .utf8) else {
-            throw CommandFailure("no --server given and cannot read the kubeconfig '\(kubeconfig)'",
+            throw CommandFailure("no --server given and cannot read the kubeconfig '\(kubeconfig)' (from \(source))",
                                  hint: "start the playground with `kubeprint serve` in this folder (it writes playground.kubeconfig), "
                                      + "or give --kubeconfig FILE (the one serve wrote) or --server http://HOST:PORT")
         }
-        guard let doc = try? YAMLParser().parseSingle(text), let server = doc.root["clusters"]?.sequence?.first?["cluster"]?["server"]?.string else {
-            throw CommandFailure("the kubeconfig '\(kubeconfig)' names no cluster server", hint: "give --server http://HOST:PORT")
+        guard let server = Self.server(ofKubeconfig: text) else {
+            throw CommandFailure("the kubeconfig '\(kubeconfig)' (from \(source)) names no cluster server", hint: "give --server http://HOST:PORT")
         }
         return server
     }

@@ -81,11 +81,12 @@ if [ -n "$namespace" ] && [ "$create_namespace" -eq 1 ]; then
         "$kubectl_cmd" create namespace "$namespace"
     fi
 elif [ -n "$namespace" ] && [ ! -f deployments/namespace.yaml ]; then
-    # A namespace that does not exist is said so, with the fix (other failures, such as an
-    # unreachable cluster, show as the first apply's error).
+    # A namespace that does not exist is said so, with the fix. Any other failure (no right to
+    # read namespaces, an unreachable cluster, a missing credential plugin) is left to the
+    # first apply, which reports it, or succeeds where only namespaces cannot be read.
     if ! probe=$("$kubectl_cmd" get namespace "$namespace" 2>&1 >/dev/null); then
         case $probe in
-            *NotFound*|*"not found"*)
+            *"namespaces \"$namespace\" not found"*)
                 echo "deploy.sh: namespace '$namespace' does not exist; run again with --create-namespace to create it" >&2
                 exit 1 ;;
         esac

@@ -217,20 +217,26 @@ struct UsabilityTests {
         #expect(log.dropFirst().allSatisfy { $0.count == 9 && Double($0[0]) != nil })
     }
 
-    @Test("run: the kubeconfig is --kubeconfig, else $KUBECONFIG's first file, else playground.kubeconfig; a missing one says how to fix it")
+    @Test("run: the kubeconfig is --kubeconfig, else the folder's playground.kubeconfig, else $KUBECONFIG's first existing file; errors say which")
     func runKubeconfig() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.remove(root) }
-        let fromEnvironment = root.appendingPathComponent("env.kubeconfig").path
-        let viaVariable = try Binary.kubeprint(["run", root.path, "-n", "news"],
-                                               environment: ["KUBECONFIG": fromEnvironment + ":/elsewhere/config"], currentDirectory: root)
-        #expect(viaVariable.status == 1)
-        #expect(viaVariable.stderr.contains("cannot read the kubeconfig '\(fromEnvironment)'"), "\(viaVariable.stderr)")
-        #expect(viaVariable.stderr.contains("--kubeconfig FILE"))
-        let viaOption = try Binary.kubeprint(["run", root.path, "-n", "news", "--kubeconfig", "given.kubeconfig"],
-                                             environment: ["KUBECONFIG": fromEnvironment], currentDirectory: root)
-        #expect(viaOption.stderr.contains("cannot read the kubeconfig 'given.kubeconfig'"), "\(viaOption.stderr)")
-        let neither = try Binary.kubeprint(["run", root.path, "-n", "news"], environment: ["KUBECONFIG": ""], currentDirectory: root)
-        #expect(neither.stderr.contains("cannot read the kubeconfig 'playground.kubeconfig'"), "\(neither.stderr)")
+        func run(_ extra: [String], _ environment: [String: String]) throws -> Binary.Result {
+            try Binary.kubeprint(["run", root.path, "-n", "news"] + extra, environment: environment, currentDirectory: root)
+        }
+        let noServer = root.appendingPathComponent("other.kubeconfig").path
+        try "apiVersion: v1\nkind: Config\nclusters: []\n".write(toFile: noServer, atomically: true, encoding: .utf8)
+        let nothing = try run([], ["KUBECONFIG": "/nonexistent/config"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("cannot read the kubeconfig 'playground.kubeconfig' (from the current folder)"), "\(nothing.stderr)")
+        #expect(nothing.stderr.contains("--kubeconfig FILE"))
+        let listed = try run([], ["KUBECONFIG": ":/nonexistent/config:" + noServer])
+        #expect(listed.stderr.contains("the kubeconfig '\(noServer)' (from $KUBECONFIG) names no cluster server"), "\(listed.stderr)")
+        let given = try run(["--kubeconfig", "given.kubeconfig"], ["KUBECONFIG": noServer])
+        #expect(given.stderr.contains("cannot read the kubeconfig 'given.kubeconfig' (from --kubeconfig)"), "\(given.stderr)")
+        // The folder's playground.kubeconfig (what serve writes there) comes before $KUBECONFIG.
+        try "apiVersion: v1\nkind: Config\n".write(to: root.appendingPathComponent("playground.kubeconfig"), atomically: true, encoding: .utf8)
+        let folder = try run([], ["KUBECONFIG": noServer])
+        #expect(folder.stderr.contains("the kubeconfig 'playground.kubeconfig' (from the current folder) names no cluster server"), "\(folder.stderr)")
     }
 }
