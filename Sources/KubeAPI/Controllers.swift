@@ -429,21 +429,25 @@ extension APIState {
         let services = store.list(.services, namespace: ns).map(\.object).filter { $0.at("spec", "selector")?.object?.members.isEmpty == false }
         guard !services.isEmpty else { return }
         let pods = store.list(.pods, namespace: ns).map(\.object)
-        // Each pod's labels are read once, and pods are indexed by label pair, so a sync costs
-        // about services + pods rather than services × pods (400 Services over 400 pods).
+        // Each pod's labels are read once, and pods are indexed by the labels the selectors
+        // start with (key, then value), so a sync costs about services + pods rather than
+        // services × pods (400 Services over 400 pods).
+        let selectors = services.map { LabelSelector(object: $0.at("spec", "selector")?.object ?? JSONObject()) }
         let podLabels = pods.map(\.labels)
-        var podsByLabel: [LabelPair: [Int]] = [:]
-        for (i, labels) in podLabels.enumerated() {
-            for (key, value) in labels { podsByLabel[LabelPair(key: key, value: value), default: []].append(i) }
+        var podsByLabel: [String: [String: [Int]]] = [:]
+        for case .equals(let key, _)? in selectors.map(\.requirements.first) where podsByLabel[key] == nil {
+            var byValue: [String: [Int]] = [:]
+            for (i, labels) in podLabels.enumerated() {
+                if let value = labels[key] { byValue[value, default: []].append(i) }
+            }
+            podsByLabel[key] = byValue
         }
-        for service in services {
-            guard let selectorObject = service.at("spec", "selector")?.object, !selectorObject.members.isEmpty else { continue }
-            let selector = LabelSelector(object: selectorObject)
+        for (service, selector) in zip(services, selectors) {
             var ready: [JSONValue] = []
             var notReady: [JSONValue] = []
             let candidates: [Int]
             if case .equals(let key, let value)? = selector.requirements.first {
-                candidates = podsByLabel[LabelPair(key: key, value: value)] ?? []
+                candidates = podsByLabel[key]?[value] ?? []
             } else {
                 candidates = Array(pods.indices)
             }
@@ -480,12 +484,6 @@ extension APIState {
                 store.put(.endpoints, e, added: true)
             }
         }
-    }
-
-    /// A label's key and value, to index pods by label.
-    struct LabelPair: Hashable {
-        var key: String
-        var value: String
     }
 
     // MARK: Claims

@@ -112,11 +112,10 @@ struct FaaSBenchPlan: Equatable {
             let wall = clock.now - start
             let seconds = wall.seconds
             guard let s = sim.faasTotals() else { continue }
-            let replicas = s.finalReplicas
             console.out("bench faas: \(nodes) nodes, \(functions) functions, \(count) requests at \(Int(rate)) req/s: "
                         + "wall \((seconds * 1000).fixed(0)) ms (\((Double(count) / seconds).fixed(0)) requests/s), "
                         + "\(sim.eventsProcessed) events, simulated \(sim.now.seconds.fixed(1)) s, completed \(s.completed), failed \(s.failed), "
-                        + "latency mean \(s.latency.mean.fixed(3)) s p50 \(s.latency.p50.fixed(3)) s p95 \(s.latency.p95.fixed(3)) s p99 \(s.latency.p99.fixed(3)) s, \(sim.summary().layerPulls) image pulls, replicas at end \(replicas), "
+                        + "latency mean \(s.latency.mean.fixed(3)) s p50 \(s.latency.p50.fixed(3)) s p95 \(s.latency.p95.fixed(3)) s p99 \(s.latency.p99.fixed(3)) s, \(sim.summary().layerPulls) image pulls, replicas at end \(s.finalReplicas), "
                         + "\(s.scalingDecisions) scaling decisions, peak RSS \(ProcessMemory.peakResidentMegabytes()) MB")
         }
     }

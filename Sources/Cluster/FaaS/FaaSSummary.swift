@@ -51,9 +51,9 @@ public struct FaaSSummary: Hashable, Sendable {
     public var scalingDecisions: Int
 }
 
-/// What a benchmark prints of a FaaS run: the same counts and overall latency as
-/// `FaaSSummary`, without its per-function distributions, usage, cost and energy (over half
-/// of the summary's work on faas-sim's 100k benchmark).
+/// What a benchmark prints of a FaaS run: `FaaSSummary`'s counts and overall latency (it
+/// takes them from here), without its per-function distributions, usage, cost and energy
+/// (over half of the summary's work on faas-sim's 100k benchmark).
 public struct FaaSTotals: Hashable, Sendable {
     public var completed: Int
     public var failed: Int
@@ -85,7 +85,6 @@ extension ClusterSimulator {
         guard !faas.functions.isEmpty else { return nil }
         let t = now.seconds
         var functions: [FunctionSummary] = []
-        var all = Percentiles.Accumulator(capacity: faas.functions.reduce(0) { $0 + $1.samples.count })
         for fn in faas.functions {
             var usage = FunctionUsage(function: fn.spec.name, requests: fn.arrivals, gbSeconds: fn.gbSeconds, ingressBytes: fn.ingress,
                                       egressBytes: fn.egress, diskGBSeconds: fn.diskGBSeconds, replicaSeconds: fn.replicaSeconds,
@@ -98,7 +97,6 @@ extension ClusterSimulator {
                 if let type = use.deviceType { usage.nodeShareHours[type, default: 0] += use.nodeShareHours }
             }
             // One field at a time (its keys then freed).
-            for sample in fn.samples { all.add(sample.total) }
             let wait = Self.percentiles(fn.samples) { $0.wait }
             let cold = Self.percentiles(fn.samples) { $0.cold > 0 ? $0.cold : nil }
             let execution = Self.percentiles(fn.samples) { $0.execution }
@@ -115,12 +113,12 @@ extension ClusterSimulator {
         let energy = nodeTable.nodes.indices.filter { nodeTable.hot[$0].hasJoined }.reduce(0.0) { $0 + nodeEnergy($1) }
         let timeline = faas.utilizationTimeline
         let requests = functions.reduce(0) { $0 + $1.requests }
-        let completed = functions.reduce(0) { $0 + $1.completed }
+        guard let totals = faasTotals() else { return nil }
         return FaaSSummary(
-            functions: functions, requests: requests, completed: completed, failed: functions.reduce(0) { $0 + $1.failed },
-            throughput: t > 0 ? Double(completed) / t : 0, latency: all.percentiles, energyJoules: energy,
+            functions: functions, requests: requests, completed: totals.completed, failed: totals.failed,
+            throughput: t > 0 ? Double(totals.completed) / t : 0, latency: totals.latency, energyJoules: energy,
             meanUtilization: timeline.isEmpty ? 0 : timeline.reduce(0) { $0 + $1.mean } / Double(timeline.count),
-            peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: faas.scalingLog.count)
+            peakUtilization: timeline.map(\.max).max() ?? 0, scalingDecisions: totals.scalingDecisions)
     }
 
     /// Percentiles of one field of the samples (`nil`: the sample has none).
